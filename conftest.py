@@ -1,0 +1,3 @@
+import os
+
+os.environ.setdefault("SAFETRAIN_TESTING", "1")

@@ -1,0 +1,1 @@
+"""safetrain: safety training and compliance for high-risk industry."""

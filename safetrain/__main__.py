@@ -1,0 +1,3 @@
+from safetrain.manage import main
+
+main()

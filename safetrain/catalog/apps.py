@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "safetrain.catalog"
+    label = "catalog"
+    verbose_name = "目录"

@@ -1,0 +1,66 @@
+"""Personal data at rest: AES-256-GCM encryption and keyed lookup hashes.
+
+The data key comes from SAFETRAIN_DATA_KEY (32 bytes, urlsafe base64). Without it (local demo,
+tests) a key is derived from SECRET_KEY so that the quick start works; production must set it.
+Ciphertexts are self-describing: ``v1:<key id>:<base64(nonce || ciphertext+tag)>`` so that keys
+can be rotated later without guessing which key wrote a value.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+
+def _derive(material: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"safetrain", info=info).derive(material)
+
+
+@lru_cache(maxsize=4)
+def _keys(raw_key: str, secret_key: str) -> tuple[str, bytes, bytes]:
+    if raw_key:
+        material = base64.urlsafe_b64decode(raw_key.encode() + b"=" * (-len(raw_key) % 4))
+        if len(material) != 32:
+            raise ValueError("SAFETRAIN_DATA_KEY must be 32 bytes, urlsafe base64")
+    else:
+        material = _derive(secret_key.encode(), b"dev-data-key")
+    enc_key = _derive(material, b"encrypt")
+    mac_key = _derive(material, b"lookup")
+    key_id = hashlib.sha256(enc_key).hexdigest()[:8]
+    return key_id, enc_key, mac_key
+
+
+def current_keys() -> tuple[str, bytes, bytes]:
+    return _keys(settings.SAFETRAIN_DATA_KEY, settings.SECRET_KEY)
+
+
+def encrypt(plaintext: str) -> str:
+    key_id, enc_key, _ = current_keys()
+    nonce = os.urandom(12)
+    ct = AESGCM(enc_key).encrypt(nonce, plaintext.encode("utf-8"), key_id.encode())
+    return f"v1:{key_id}:{base64.b64encode(nonce + ct).decode()}"
+
+
+def decrypt(token: str) -> str:
+    version, key_id, payload = token.split(":", 2)
+    if version != "v1":
+        raise ValueError("unknown ciphertext version")
+    current_id, enc_key, _ = current_keys()
+    if key_id != current_id:
+        raise ValueError("value was encrypted with another key; run the key rotation")
+    blob = base64.b64decode(payload)
+    return AESGCM(enc_key).decrypt(blob[:12], blob[12:], key_id.encode()).decode("utf-8")
+
+
+def lookup_hash(value: str) -> str:
+    """Keyed hash (HMAC-SHA256) used to find a record by a personal identifier."""
+    _, _, mac_key = current_keys()
+    return hmac.new(mac_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
