@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "safetrain.enterprises",
     "safetrain.people",
     "safetrain.workbook",
+    "safetrain.records",
     "safetrain.certificates",
     "safetrain.compliance",
     "safetrain.archive",
