@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "safetrain.compliance",
     "safetrain.archive",
     "safetrain.web",
+    "safetrain.demo",
 ]
 
 MIDDLEWARE = [
