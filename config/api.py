@@ -179,13 +179,45 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return api.error(request, exc.status, exc.code, exc.message, exc.fields)
 
 
+# Chinese messages for the pydantic error types a client meets; others keep pydantic's text.
+PYDANTIC_MESSAGES = {
+    "missing": "必填",
+    "string_type": "须为文本",
+    "string_too_short": "不能为空或过短",
+    "string_too_long": "过长（最多 {max_length} 个字符）",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "bool_parsing": "须为 true 或 false",
+    "date_parsing": "不是有效日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "不是有效日期（YYYY-MM-DD）",
+    "date_type": "不是有效日期（YYYY-MM-DD）",
+    "greater_than_equal": "须大于或等于 {ge}",
+    "less_than_equal": "须小于或等于 {le}",
+    "enum": "取值须为 {expected} 之一",
+    "list_type": "须为列表",
+    "model_attributes_type": "须为 JSON 对象",
+    "dict_type": "须为 JSON 对象",
+}
+
+
+def _field_message(err: dict[str, Any]) -> str:
+    template = PYDANTIC_MESSAGES.get(str(err.get("type", "")))
+    if template is None:
+        return str(err.get("msg", "无效"))
+    try:
+        return template.format(**err.get("ctx", {}))
+    except (KeyError, IndexError):
+        return template.split("（")[0]
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """422 with one message per field, keyed by the field's dotted path (`area_types.0`)."""
     fields: dict[str, Any] = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
         key = ".".join(loc) or "body"
-        fields.setdefault(key, err.get("msg", "invalid"))
+        fields.setdefault(key, _field_message(err))
     return api.error(request, 422, "validation_failed", "请求数据无效", fields)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from safetrain.core.errors import Conflict, NotAllowed, NotFound
 from safetrain.core.identifiers import InvalidIdentifier, parse_credit_code
@@ -69,7 +69,7 @@ def list_org_units(request: HttpRequest, credit_code: str) -> list[OrgUnitOut]:
 
 
 @router.post("", response={201: EnterpriseCreatedOut}, summary="登记企业（市局、县局管理员）")
-def register_enterprise(request: HttpRequest, payload: EnterpriseIn) -> tuple[int, dict[str, Any]]:
+def register_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status[dict[str, Any]]:
     viewer = _viewer(request)
     if not (viewer.is_superuser or viewer.role in REGISTRARS):
         raise NotAllowed("只有市局、县局管理员可以登记企业")
@@ -88,4 +88,6 @@ def register_enterprise(request: HttpRequest, payload: EnterpriseIn) -> tuple[in
         area_types=payload.area_types,
         source="api",
     )
-    return 201, {"enterprise": EnterpriseOut.of(result.enterprise), "warnings": result.warnings}
+    return Status(
+        201, {"enterprise": EnterpriseOut.of(result.enterprise), "warnings": result.warnings}
+    )

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from safetrain.catalog.selectors import job_type_find, operation_list
 from safetrain.core.dates import today
@@ -190,9 +190,7 @@ def list_employments(request: HttpRequest, person_id: str) -> list[EmploymentOut
     response={201: PersonRegisteredOut},
     summary="登记人员并建立任职（企业、县局、市局管理员）",
 )
-def register_person(
-    request: HttpRequest, payload: PersonRegisterIn
-) -> tuple[int, PersonRegisteredOut]:
+def register_person(request: HttpRequest, payload: PersonRegisterIn) -> Status[PersonRegisteredOut]:
     viewer = _viewer(request)
     _require_roster_role(viewer)
     enterprise = get_visible_enterprise(viewer, payload.enterprise)
@@ -233,9 +231,12 @@ def register_person(
             "该身份证号的已登记信息与本次登记冲突（姓名不一致或任职期间重叠），请核实后联系其所在辖区的管理部门",
             fields={k: "冲突" for k in exc.fields},
         ) from exc
-    return 201, PersonRegisteredOut(
-        person=PersonOut.of(person),
-        employment=_employment_out(viewer, person, employment.pk),
+    return Status(
+        201,
+        PersonRegisteredOut(
+            person=PersonOut.of(person),
+            employment=_employment_out(viewer, person, employment.pk),
+        ),
     )
 
 
@@ -262,7 +263,7 @@ def end_employment(
 )
 def change_post(
     request: HttpRequest, person_id: str, employment_id: int, payload: PostChangeIn
-) -> tuple[int, PostOut]:
+) -> Status[PostOut]:
     viewer = _viewer(request)
     _require_roster_role(viewer)
     person = _person(viewer, person_id)
@@ -282,7 +283,7 @@ def change_post(
             post=spec,
             source="api",
         )
-    return 201, PostOut.of(post)
+    return Status(201, PostOut.of(post))
 
 
 @router.post(
@@ -292,7 +293,7 @@ def change_post(
 )
 def record_leave(
     request: HttpRequest, person_id: str, employment_id: int, payload: LeaveIn
-) -> tuple[int, LeaveOut]:
+) -> Status[LeaveOut]:
     viewer = _viewer(request)
     _require_roster_role(viewer)
     person = _person(viewer, person_id)
@@ -304,4 +305,4 @@ def record_leave(
         end_date=payload.end_date,
         source="api",
     )
-    return 201, LeaveOut.of(leave)
+    return Status(201, LeaveOut.of(leave))
