@@ -218,7 +218,12 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
         key = ".".join(loc) or "body"
         fields.setdefault(key, _field_message(err))
-    return api.error(request, 422, "validation_failed", "请求数据无效", fields)
+    if len(fields) == 1:
+        [(key, reason)] = fields.items()
+        message = f"请求数据无效：{key} {reason}"
+    else:
+        message = f"请求数据无效（{len(fields)} 处），详见 fields"
+    return api.error(request, 422, "validation_failed", message, fields)
 
 
 @api.exception_handler(AuthenticationError)
