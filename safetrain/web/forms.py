@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -13,6 +13,10 @@ from safetrain.people.services import CREATABLE_BY
 from safetrain.regions.selectors import county_list, region_list
 from safetrain.web import labels
 from safetrain.web.nav import effective_role
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 class LoginForm(AuthenticationForm):
@@ -30,9 +34,7 @@ class LoginForm(AuthenticationForm):
 def _region_choices(codes: list[str] | None, *, counties_only: bool) -> list[tuple[str, str]]:
     qs = county_list() if counties_only else region_list()
     return [
-        (r.code, labels.region_name(r.code, r.name))
-        for r in qs
-        if codes is None or r.code in codes
+        (r.code, labels.region_name(r.code, r.name)) for r in qs if codes is None or r.code in codes
     ]
 
 
@@ -51,9 +53,9 @@ class EnterpriseForm(forms.Form):
 
     def __init__(self, *args: Any, region_codes: list[str] | None, editing: bool, **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["region"].choices = _region_choices(region_codes, counties_only=True)
-        self.fields["sector"].choices = _sector_choices()
-        self.fields["area_types"].choices = [
+        _choice_field(self, "region").choices = _region_choices(region_codes, counties_only=True)
+        _choice_field(self, "sector").choices = _sector_choices()
+        _choice_field(self, "area_types").choices = [
             (code, str(text)) for code, text in labels.AREA_TYPES.items()
         ]
         if editing:
@@ -83,7 +85,9 @@ class AccountForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Region (city or county administrators, inspectors)"), required=False
     )
-    enterprise = forms.ChoiceField(label=_("Enterprise (enterprise administrators)"), required=False)
+    enterprise = forms.ChoiceField(
+        label=_("Enterprise (enterprise administrators)"), required=False
+    )
     id_number = forms.CharField(
         label=_("ID number (workers: a person on your roster)"), max_length=18, required=False
     )
@@ -99,13 +103,13 @@ class AccountForm(forms.Form):
         **kw: Any,
     ):
         super().__init__(*args, **kw)
-        self.fields["role"].choices = [
+        _choice_field(self, "role").choices = [
             (code, str(labels.ROLES[code])) for code in creatable_roles(viewer)
         ]
-        self.fields["region"].choices = [("", "—")] + _region_choices(
+        _choice_field(self, "region").choices = [("", "—")] + _region_choices(
             region_codes, counties_only=False
         )
-        self.fields["enterprise"].choices = [("", "—")] + enterprises
+        _choice_field(self, "enterprise").choices = [("", "—")] + enterprises
         for name in ("password1", "password2"):
             self.fields[name].widget.attrs["autocomplete"] = "new-password"
 
@@ -119,7 +123,14 @@ class AccountForm(forms.Form):
 # The admin above creates the accounts below it (DESIGN §1); an enterprise admin creates the
 # accounts of workers on its own roster.
 WEB_CREATABLE = {
-    "city_admin": ["city_admin", "county_admin", "enterprise_admin", "inspector", "trainer", "worker"],
+    "city_admin": [
+        "city_admin",
+        "county_admin",
+        "enterprise_admin",
+        "inspector",
+        "trainer",
+        "worker",
+    ],
     "county_admin": ["enterprise_admin", "inspector", "trainer", "worker"],
     "enterprise_admin": ["worker"],
 }

@@ -64,7 +64,13 @@ def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
             continue
         active = current_path == url if url == "/" else current_path.startswith(url)
         items.append(
-            {"label": item.label, "url": url, "icon": item.icon, "name": item.url_name, "active": active}
+            {
+                "label": item.label,
+                "url": url,
+                "icon": item.icon,
+                "name": item.url_name,
+                "active": active,
+            }
         )
     return items
 

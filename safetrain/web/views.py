@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +28,7 @@ from safetrain.core.identifiers import looks_like_id_number
 from safetrain.core.scope import is_citywide, region_codes
 from safetrain.enterprises.selectors import enterprise_get, enterprise_get_by_id, enterprise_list
 from safetrain.enterprises.services import enterprise_register
+from safetrain.people.models import Person, User
 from safetrain.people.selectors import person_get, person_list, person_lookup, user_list
 from safetrain.people.services import user_create
 from safetrain.regions.selectors import county_list
@@ -67,6 +68,17 @@ def roles_required(*roles: str | frozenset[str]) -> Callable[[View], View]:
     return decorate
 
 
+def _viewer(request: HttpRequest) -> User:
+    """The signed-in account (every view below is behind login_required)."""
+    return cast(User, request.user)
+
+
+def _own_person(viewer: User) -> Person | None:
+    """A worker's own person, through the scoped selector like everyone else's."""
+    own = viewer.person
+    return person_get(viewer=viewer, uid=str(own.uid)) if own is not None else None
+
+
 def _page(request: HttpRequest, items: Any, per_page: int) -> Page:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
@@ -76,27 +88,30 @@ def _page(request: HttpRequest, items: Any, per_page: int) -> Page:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    viewer = request.user
+    viewer = _viewer(request)
     role = effective_role(viewer)
     on = today()
     ctx: dict[str, Any] = {"role": role, "on": on}
     if role in ADMINS:
-        tiles = web_selectors.dashboard_by_sector(viewer=viewer, on=on)  # type: ignore[arg-type]
+        tiles = web_selectors.dashboard_by_sector(viewer=viewer, on=on)
         ctx["tiles"] = tiles
         ctx["total_enterprises"] = sum(t.enterprises for t in tiles)
         ctx["total_in_post"] = sum(t.in_post for t in tiles)
-        ctx["scope_name"] = (
-            labels.region_name(viewer.region.code, viewer.region.name)  # type: ignore[union-attr]
-            if getattr(viewer, "region", None)
-            else ""
-        )
+        region = viewer.region
+        ctx["scope_name"] = labels.region_name(region.code, region.name) if region else ""
     elif role == "enterprise_admin":
-        enterprise = enterprise_get_by_id(viewer=viewer, pk=viewer.enterprise_id)  # type: ignore[arg-type, union-attr]
+        enterprise = (
+            enterprise_get_by_id(viewer=viewer, pk=viewer.enterprise_id)
+            if viewer.enterprise_id
+            else None
+        )
         ctx["enterprise"] = enterprise
         if enterprise is not None:
-            ctx["in_post"] = web_selectors.in_post_count(viewer=viewer, enterprise=enterprise, on=on)  # type: ignore[arg-type]
+            ctx["in_post"] = web_selectors.in_post_count(
+                viewer=viewer, enterprise=enterprise, on=on
+            )
     elif role == "worker":
-        person = person_get(viewer=viewer, uid=str(viewer.person.uid)) if viewer.person_id else None  # type: ignore[union-attr]
+        person = _own_person(viewer)
         if person is not None:
             ctx["person"] = person
             ctx["state"] = web_selectors.person_rows([person], on)[0][1]
@@ -110,19 +125,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @roles_required(SCOPED)
 def enterprise_list_view(request: HttpRequest) -> HttpResponse:
-    viewer = request.user
+    viewer = _viewer(request)
     county = request.GET.get("county", "")
     sector = request.GET.get("sector", "")
     search = request.GET.get("q", "").strip()
     qs = enterprise_list(
-        viewer=viewer,  # type: ignore[arg-type]
+        viewer=viewer,
         region=county or None,
         sector=sector or None,
         search=search,
     )
     counties = (
         [(r.code, labels.region_name(r.code, r.name)) for r in county_list()]
-        if is_citywide(viewer)  # type: ignore[arg-type]
+        if is_citywide(viewer)
         else []
     )
     sectors = [(s.code, labels.sector_name(s.name, s.name_en)) for s in sector_list()]
@@ -143,12 +158,12 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
 
 @roles_required(SCOPED)
 def enterprise_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
-    viewer = request.user
-    enterprise = enterprise_get(viewer=viewer, credit_code=credit_code)  # type: ignore[arg-type]
+    viewer = _viewer(request)
+    enterprise = enterprise_get(viewer=viewer, credit_code=credit_code)
     if enterprise is None:
         raise Http404
     on = today()
-    staff = web_selectors.enterprise_staff(viewer=viewer, enterprise=enterprise, on=on)  # type: ignore[arg-type]
+    staff = web_selectors.enterprise_staff(viewer=viewer, enterprise=enterprise, on=on)
     page = _page(request, staff, STAFF_PAGE)
     rows = [
         (emp, web_selectors.current_post(emp, on), web_selectors.on_leave(emp, on))
@@ -168,8 +183,8 @@ def enterprise_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 
 def _enterprise_form(request: HttpRequest, enterprise: Any | None) -> HttpResponse:
-    viewer = request.user
-    codes = region_codes(viewer)  # type: ignore[arg-type]
+    viewer = _viewer(request)
+    codes = region_codes(viewer)
     editing = enterprise is not None
     initial = {}
     if enterprise is not None:
@@ -187,11 +202,13 @@ def _enterprise_form(request: HttpRequest, enterprise: Any | None) -> HttpRespon
         data = form.cleaned_data
         code = enterprise.credit_code if enterprise is not None else data["credit_code"]
         if enterprise is None and web_selectors.credit_code_taken(code):
-            form.add_error("credit_code", _("An enterprise with this credit code is already registered."))
+            form.add_error(
+                "credit_code", _("An enterprise with this credit code is already registered.")
+            )
         else:
             try:
                 result = enterprise_register(
-                    actor=viewer,  # type: ignore[arg-type]
+                    actor=viewer,
                     credit_code=code,
                     name=data["name"],
                     region_code=data["region"],
@@ -201,17 +218,23 @@ def _enterprise_form(request: HttpRequest, enterprise: Any | None) -> HttpRespon
             except NotAllowed as exc:
                 raise PermissionDenied(exc.message) from exc
             except ServiceError as exc:
-                _form_errors(form, exc, {"credit_code": "credit_code", "name": "name",
-                                         "region": "region", "sector": "sector",
-                                         "area_types": "area_types"})
+                _form_errors(
+                    form,
+                    exc,
+                    {
+                        "credit_code": "credit_code",
+                        "name": "name",
+                        "region": "region",
+                        "sector": "sector",
+                        "area_types": "area_types",
+                    },
+                )
             else:
                 for warning in result.warnings:
                     messages.warning(request, warning)
                 messages.success(request, _("Saved: %(name)s") % {"name": result.enterprise.name})
                 return redirect("enterprise_detail", credit_code=result.enterprise.credit_code)
-    return render(
-        request, "web/enterprise_form.html", {"form": form, "enterprise": enterprise}
-    )
+    return render(request, "web/enterprise_form.html", {"form": form, "enterprise": enterprise})
 
 
 def _form_errors(form: Any, exc: ServiceError, mapping: dict[str, str]) -> None:
@@ -233,7 +256,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 @roles_required(ADMINS)
 def enterprise_edit(request: HttpRequest, credit_code: str) -> HttpResponse:
-    enterprise = enterprise_get(viewer=request.user, credit_code=credit_code)  # type: ignore[arg-type]
+    enterprise = enterprise_get(viewer=_viewer(request), credit_code=credit_code)
     if enterprise is None:
         raise Http404
     return _enterprise_form(request, enterprise)
@@ -245,13 +268,13 @@ def enterprise_edit(request: HttpRequest, credit_code: str) -> HttpResponse:
 @roles_required(SCOPED)
 def person_list_view(request: HttpRequest) -> HttpResponse:
     """Name search by GET (?q=); an ID number only by POST, so it never lands in a URL or log."""
-    viewer = request.user
+    viewer = _viewer(request)
     if request.method == "POST":
         form = PersonSearchForm(request.POST)
         if form.is_valid():
             term = form.cleaned_data["q"].strip()
             if looks_like_id_number(term):
-                person = person_lookup(viewer=viewer, id_number=term)  # type: ignore[arg-type]
+                person = person_lookup(viewer=viewer, id_number=term)
                 if person is not None:
                     return redirect("person_detail", uid=person.uid)
                 messages.error(request, _("No one with this ID number in your jurisdiction."))
@@ -263,7 +286,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Search ID numbers with the search box, not in the address."))
         name = ""
     form = PersonSearchForm(initial={"q": name})
-    qs = person_list(viewer=viewer, search=name) if name else person_list(viewer=viewer)  # type: ignore[arg-type]
+    qs = person_list(viewer=viewer, search=name) if name else person_list(viewer=viewer)
     page = _page(request, qs, PERSON_PAGE)
     return render(
         request,
@@ -289,7 +312,7 @@ def person_lookup_view(request: HttpRequest) -> HttpResponse:
     """Inspector look-up box: the ID number comes in a POST body, the answer is a redirect by uid."""
     form = LookupForm(request.POST)
     if form.is_valid():
-        person = person_lookup(viewer=request.user, id_number=form.cleaned_data["id_number"])  # type: ignore[arg-type]
+        person = person_lookup(viewer=_viewer(request), id_number=form.cleaned_data["id_number"])
         if person is not None:
             return redirect("person_detail", uid=person.uid)
     messages.error(request, _("No one with this ID number in your jurisdiction."))
@@ -308,14 +331,14 @@ def _archive(request: HttpRequest, person: Any, *, own: bool) -> HttpResponse:
             "archive": archive,
             "person": person,
             "own": own,
-            "sections": render_sections(person, request.user, request),  # type: ignore[arg-type]
+            "sections": render_sections(person, _viewer(request), request),
         },
     )
 
 
 @login_required
 def person_detail(request: HttpRequest, uid: Any) -> HttpResponse:
-    person = person_get(viewer=request.user, uid=str(uid))  # type: ignore[arg-type]
+    person = person_get(viewer=_viewer(request), uid=str(uid))
     if person is None:
         raise Http404
     return _archive(request, person, own=person.pk == getattr(request.user, "person_id", None))
@@ -323,8 +346,7 @@ def person_detail(request: HttpRequest, uid: Any) -> HttpResponse:
 
 @roles_required("worker")
 def my_archive(request: HttpRequest) -> HttpResponse:
-    viewer = request.user
-    person = person_get(viewer=viewer, uid=str(viewer.person.uid)) if viewer.person_id else None  # type: ignore[union-attr]
+    person = _own_person(_viewer(request))
     if person is None:
         raise Http404
     return _archive(request, person, own=True)
@@ -337,25 +359,25 @@ ACCOUNT_ADMINS = frozenset({"city_admin", "county_admin", "enterprise_admin"})
 
 @roles_required(ACCOUNT_ADMINS)
 def account_list(request: HttpRequest) -> HttpResponse:
-    qs = user_list(viewer=request.user).select_related("region", "enterprise", "person")  # type: ignore[arg-type]
+    qs = user_list(viewer=_viewer(request)).select_related("region", "enterprise", "person")
     return render(
         request,
         "web/account_list.html",
-        {"page": _page(request, qs, 50), "can_create": bool(creatable_roles(request.user))},
+        {"page": _page(request, qs, 50), "can_create": bool(creatable_roles(_viewer(request)))},
     )
 
 
 @roles_required(ACCOUNT_ADMINS)
 def account_create(request: HttpRequest) -> HttpResponse:
-    viewer = request.user
+    viewer = _viewer(request)
     enterprises = [
         (e.credit_code, f"{e.name}（{e.credit_code}）")
-        for e in web_selectors.enterprises_for_accounts(viewer=viewer)  # type: ignore[arg-type]
+        for e in web_selectors.enterprises_for_accounts(viewer=viewer)
     ]
     form = AccountForm(
         request.POST or None,
         viewer=viewer,
-        region_codes=region_codes(viewer) if effective_role(viewer) != "enterprise_admin" else [],  # type: ignore[arg-type]
+        region_codes=region_codes(viewer) if effective_role(viewer) != "enterprise_admin" else [],
         enterprises=enterprises,
     )
     if request.method == "POST" and form.is_valid():
@@ -364,10 +386,10 @@ def account_create(request: HttpRequest) -> HttpResponse:
         enterprise = None
         person = None
         if role == "enterprise_admin" and data["enterprise"]:
-            enterprise = enterprise_get(viewer=viewer, credit_code=data["enterprise"])  # type: ignore[arg-type]
+            enterprise = enterprise_get(viewer=viewer, credit_code=data["enterprise"])
         if role == "worker":
             if data["id_number"]:
-                person = person_lookup(viewer=viewer, id_number=data["id_number"])  # type: ignore[arg-type]
+                person = person_lookup(viewer=viewer, id_number=data["id_number"])
             if person is None:
                 form.add_error(
                     "id_number",
@@ -376,7 +398,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 user = user_create(
-                    actor=viewer,  # type: ignore[arg-type]
+                    actor=viewer,
                     username=data["username"],
                     password=data["password1"],
                     role=role,
@@ -389,9 +411,14 @@ def account_create(request: HttpRequest) -> HttpResponse:
                 _form_errors(
                     form,
                     exc,
-                    {"username": "username", "role": "role", "region": "region",
-                     "enterprise": "enterprise", "id_number": "id_number",
-                     "password": "password1"},
+                    {
+                        "username": "username",
+                        "role": "role",
+                        "region": "region",
+                        "enterprise": "enterprise",
+                        "id_number": "id_number",
+                        "password": "password1",
+                    },
                 )
             else:
                 messages.success(request, _("Account %(name)s created.") % {"name": user.username})

@@ -63,8 +63,10 @@ def parse_po(path: Path) -> dict[object, str]:
                 entry[field] = str(entry[field]) + value
             continue
         keyword, _, rest = line.partition(" ")
-        if keyword in ("msgctxt", "msgid") and "msgstr" in entry or (
-            keyword == "msgctxt" and "msgid" in entry
+        if (
+            keyword in ("msgctxt", "msgid")
+            and "msgstr" in entry
+            or (keyword == "msgctxt" and "msgid" in entry)
         ):
             flush()
         value = ast.literal_eval(rest)
@@ -94,7 +96,9 @@ def test_compiled_catalogue_matches_its_source(po: Path):
     missing = sorted(str(k) for k in source_msgs.keys() - compiled_msgs.keys())
     extra = sorted(str(k) for k in compiled_msgs.keys() - source_msgs.keys())
     changed = sorted(
-        str(k) for k in source_msgs.keys() & compiled_msgs.keys() if source_msgs[k] != compiled_msgs[k]
+        str(k)
+        for k in source_msgs.keys() & compiled_msgs.keys()
+        if source_msgs[k] != compiled_msgs[k]
     )
     assert not (missing or extra or changed), (
         f"{mo.name} is stale (run `cd safetrain && safetrain compilemessages`): "

@@ -113,9 +113,7 @@ def test_trainer_home(login, users):
     assert "欢迎" in login(users["trainer"]).get(reverse("home")).content.decode()
 
 
-def test_inspector_lookup_redirects_by_uid_never_putting_the_number_in_a_url(
-    login, users, world
-):
+def test_inspector_lookup_redirects_by_uid_never_putting_the_number_in_a_url(login, users, world):
     c = login(users["inspector"])
     number = person_id_number(world["pa"])
     response = c.post(reverse("person_lookup"), {"id_number": number, "next": "/"})
@@ -171,7 +169,7 @@ def test_enterprise_detail_shows_tree_people_and_masked_ids(login, users, world)
     c = login(users["enterprise_admin"])
     response = c.get(reverse("enterprise_detail", args=[world["a"].credit_code]))
     html = response.content.decode()
-    assert "综采车间" in html and "一班" in html and "<ul class=\"tree\">" in html
+    assert "综采车间" in html and "一班" in html and '<ul class="tree">' in html
     assert world["pa"].id_number_masked in html
     assert person_id_number(world["pa"]) not in html
     assert "井下电钳工" in html and "综采车间/一班" in html
@@ -252,9 +250,7 @@ def test_enterprise_create_shows_service_errors(login, users):
 def test_enterprise_edit(login, users, world):
     c = login(users["county_admin"])
     url = reverse("enterprise_edit", args=[world["a"].credit_code])
-    response = c.post(
-        url, {"name": "城区甲煤矿（改）", "region": "140502", "sector": "coal_mine"}
-    )
+    response = c.post(url, {"name": "城区甲煤矿（改）", "region": "140502", "sector": "coal_mine"})
     assert response.status_code == 302
     world["a"].refresh_from_db()
     assert world["a"].name == "城区甲煤矿（改）"
@@ -334,9 +330,7 @@ def test_archive_sections_registry(login, users, world, monkeypatch, settings):
 
     from safetrain.web import archive
 
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [Path(__file__).parent / "templates"]}
-    ]
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [Path(__file__).parent / "templates"]}]
 
     seen = []
 
@@ -382,7 +376,12 @@ def test_role_choices_per_creator(login, users):
         return {code for code, _ in form.fields["role"].choices}
 
     assert roles(users["city_admin"]) == {
-        "city_admin", "county_admin", "enterprise_admin", "inspector", "trainer", "worker"
+        "city_admin",
+        "county_admin",
+        "enterprise_admin",
+        "inspector",
+        "trainer",
+        "worker",
     }
     assert roles(users["county_admin"]) == {"enterprise_admin", "inspector", "trainer", "worker"}
     assert roles(users["enterprise_admin"]) == {"worker"}
