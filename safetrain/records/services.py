@@ -221,6 +221,7 @@ def _training_values(
     channel: str,
     source: str,
 ) -> dict[str, Any]:
+    check_may_record(actor, enterprise=enterprise, person=person)
     expected = organiser_for(actor, has_enterprise=enterprise is not None)
     if organiser in (None, ""):
         organiser = expected
@@ -230,7 +231,6 @@ def _training_values(
             f"您只能登记由{Organiser(expected).label}组织的培训",
             fields={"organiser": "与您的角色不符"},
         )
-    check_may_record(actor, enterprise=enterprise, person=person)
     kind = validate_choice(kind, TrainingKind, field="kind", label="培训类型")
     return {
         "person": person,
@@ -342,8 +342,6 @@ def _exam_values(
     source: str,
 ) -> dict[str, Any]:
     check_may_record(actor, enterprise=enterprise, person=person)
-    if actor is not None and _role(actor) == "enterprise_admin":
-        _require_enterprise(enterprise, required=True)
     value, mark = validate_score(score, pass_mark, max_score)
     return {
         "person": person,

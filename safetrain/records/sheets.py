@@ -261,7 +261,9 @@ def _enterprise_ids(codes: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(codes) - {""})
     out: dict[str, int] = {}
     for chunk in _chunks(wanted):
-        out.update(Enterprise.objects.filter(credit_code__in=chunk).values_list("credit_code", "pk"))
+        out.update(
+            Enterprise.objects.filter(credit_code__in=chunk).values_list("credit_code", "pk")
+        )
     return out
 
 
@@ -321,9 +323,7 @@ def _person_scope_q(scope: ExportScope) -> Q:
         code = scope.enterprise.strip().upper()
         q &= Q(enterprise__credit_code=code) | Q(
             enterprise__isnull=True,
-            person__in=Employment.objects.filter(enterprise__credit_code=code).values(
-                "person_id"
-            ),
+            person__in=Employment.objects.filter(enterprise__credit_code=code).values("person_id"),
         )
     return q
 
@@ -632,7 +632,12 @@ class ViolationSheet(SheetHandler):
             Violation.objects.filter(_person_scope_q(scope))
             .order_by("person_id", "date", "id")
             .values_list(
-                "person_id", "person__id_number_enc", "enterprise__credit_code", "date", "type", "text"
+                "person_id",
+                "person__id_number_enc",
+                "enterprise__credit_code",
+                "date",
+                "type",
+                "text",
             )
         )
         for pid, token, code, day, vtype, text in qs.iterator(chunk_size=5000):
