@@ -496,6 +496,7 @@ def record_correct(
     The person and the organiser stay (a correction is made at the level that organised the
     training: an enterprise admin corrects enterprise training, a county admin county training).
     The actor must be allowed to record both the old and the corrected record."""
+    allowed: tuple[str, ...]
     if isinstance(record, TrainingRecord):
         allowed = CORRECTABLE_TRAINING
     elif isinstance(record, ExamResult):
@@ -509,32 +510,31 @@ def record_correct(
         )
     check_may_record(actor, enterprise=record.enterprise, person=record.person)
     with transaction.atomic():
-        model = type(record)
-        old = model.objects.select_for_update().get(pk=record.pk)
-        if model.objects.filter(supersedes=old).exists():
-            raise Conflict("该记录已被更正过，请更正最新的记录", fields={"record": "已被更正"})
-        current = {name: getattr(old, name) for name in allowed}
-        new = {**current, **changes}
-        if all(new[k] == current[k] for k in allowed if k not in ("hours", "score", "pass_mark")):
-            numeric = [k for k in ("hours", "score", "pass_mark") if k in allowed]
-            if all(Decimal(str(new[k])) == Decimal(str(current[k])) for k in numeric):
-                raise ValidationFailed("更正内容与原记录相同", fields={"record": "没有变化"})
-        if isinstance(old, TrainingRecord):
+        values: dict[str, Any]
+        if isinstance(record, TrainingRecord):
+            old_t = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+            _refuse_second_correction(TrainingRecord.objects.filter(supersedes=old_t).exists())
+            new = {name: getattr(old_t, name) for name in allowed} | changes
             values = _training_values(
-                actor=actor,
-                person=old.person,
-                organiser=old.organiser,
-                source=source,
-                **new,
+                actor=actor, person=old_t.person, organiser=old_t.organiser, source=source, **new
             )
-            values["supersedes"] = old
-            return TrainingRecord.objects.create(**values)
+            _refuse_no_change(values, old_t, allowed)
+            return TrainingRecord.objects.create(**values, supersedes=old_t)
+        old_e = ExamResult.objects.select_for_update().get(pk=record.pk)
+        _refuse_second_correction(ExamResult.objects.filter(supersedes=old_e).exists())
+        new = {name: getattr(old_e, name) for name in allowed} | changes
         values = _exam_values(
-            actor=actor,
-            person=old.person,
-            max_score=MAX_SCORE,
-            source=source,
-            **new,
+            actor=actor, person=old_e.person, max_score=MAX_SCORE, source=source, **new
         )
-        values["supersedes"] = old
-        return ExamResult.objects.create(**values)
+        _refuse_no_change(values, old_e, allowed)
+        return ExamResult.objects.create(**values, supersedes=old_e)
+
+
+def _refuse_second_correction(already: bool) -> None:
+    if already:
+        raise Conflict("该记录已被更正过，请更正最新的记录", fields={"record": "已被更正"})
+
+
+def _refuse_no_change(values: dict[str, Any], old: Any, fields: tuple[str, ...]) -> None:
+    if all(values[name] == getattr(old, name) for name in fields):
+        raise ValidationFailed("更正内容与原记录相同", fields={"record": "没有变化"})

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any, ClassVar
 
 from django.db.models import Model, Q
@@ -43,7 +44,6 @@ from safetrain.records.models import (
     ExamResult,
     Incident,
     IncidentType,
-    Organiser,
     TrainingKind,
     TrainingLevel,
     TrainingRecord,
@@ -190,10 +190,13 @@ class _Checker:
         elif self.role == "county_admin":
             from safetrain.core.scope import is_citywide
 
-            if known is not None and not is_citywide(self.actor):
-                if known[1] != self.actor.region_id:
-                    self.error(row, CODE, "该企业不在您的辖区内")
-                    return None
+            if (
+                known is not None
+                and not is_citywide(self.actor)
+                and known[1] != self.actor.region_id
+            ):
+                self.error(row, CODE, "该企业不在您的辖区内")
+                return None
         return code
 
     # ---- cells
@@ -723,13 +726,13 @@ class DrillSheet(SheetHandler):
         c.load_enterprises(rows)
         plan = []
         for row in rows:
-            raw = row.get("参加人数").strip()
+            raw: str = row.get("参加人数").strip()
             values = (
                 c.enterprise(row, required=True),
                 c.date(row, "日期"),
                 c.choice(row, "区域类型", AREA_BY_LABEL),
                 c.text(row, "名称", required=True, limit=services.TITLE_MAX),
-                c.validated(row, "参加人数", lambda raw=raw: services.validate_participants(raw)),
+                c.validated(row, "参加人数", partial(services.validate_participants, raw)),
             )
             if all(v is not None for v in values):
                 plan.append(values)
