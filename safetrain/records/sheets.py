@@ -25,9 +25,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import partial
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-from django.db.models import Model, Q
+from django.db.models import Field, Model, Q
 
 from safetrain.catalog.models import AreaType
 from safetrain.core.dates import parse_iso_date
@@ -286,18 +286,63 @@ def _existing_keys(
     return keys
 
 
-def _bulk_create(model: type[Model], objects: Iterable[Model]) -> int:
+def _insert(
+    model: type[Model], fields: Sequence[str], rows: Iterable[tuple[Any, ...]], ctx: ImportContext
+) -> int:
+    """INSERT rows (values for `fields`, by attname) in batches with executemany, adding the
+    attribution columns (created_at, created_by, source). Values are prepared for the database
+    by each field (memoized: dates, hours and codes repeat), so this stays portable; it skips
+    Model instances because building millions of them costs more than the inserts."""
+    from django.db import connections, router
+    from django.utils import timezone
+
+    meta = model._meta
+    using = router.db_for_write(model)
+    connection = connections[using]
+    given: list[Field[Any, Any]] = [
+        cast("Field[Any, Any]", meta.get_field(name))
+        for name in (*fields, "created_at", "created_by", "source")
+    ]
+    # every other column takes its model default (title "", supersedes NULL …)
+    others = [
+        f
+        for f in meta.concrete_fields
+        if f not in given and not f.primary_key and f.attname not in fields
+    ]
+    all_fields = [*given, *others]
+    constants = (timezone.now(), _creator(ctx), "import", *(f.get_default() for f in others))
+    preparers = []
+    for field in all_fields:
+        cache: dict[Any, Any] = {}
+
+        def prepare(value: Any, field: Any = field, cache: dict[Any, Any] = cache) -> Any:
+            if value is None:
+                return None
+            try:
+                return cache[value]
+            except KeyError:
+                prepared = cache[value] = field.get_db_prep_save(value, connection)
+                return prepared
+            except TypeError:  # unhashable
+                return field.get_db_prep_save(value, connection)
+
+        preparers.append(prepare)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in all_fields)
+    marks = ", ".join(["%s"] * len(all_fields))
+    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({marks})"
     count = 0
-    batch: list[Model] = []
-    for obj in objects:
-        batch.append(obj)
-        if len(batch) >= BATCH:
-            model._default_manager.bulk_create(batch)
+    batch: list[list[Any]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            values = (*row, *constants)
+            batch.append([prep(v) for prep, v in zip(preparers, values, strict=True)])
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
             count += len(batch)
-            batch = []
-    if batch:
-        model._default_manager.bulk_create(batch)
-        count += len(batch)
     return count
 
 
@@ -421,34 +466,19 @@ class TrainingSheet(SheetHandler):
         ents = _enterprise_ids(p[1] for p in plan)
         key_fields = ("person_id", "enterprise_id", "date", "hours", "kind", "level", "title")
         seen = _existing_keys(TrainingRecord, "person_id", persons.values(), key_fields)
-        creator = _creator(ctx)
+        organisers = {
+            True: services.organiser_for(ctx.actor, has_enterprise=True),
+            False: services.organiser_for(ctx.actor, has_enterprise=False),
+        }
 
-        def objects() -> Iterator[TrainingRecord]:
-            organisers = {
-                True: services.organiser_for(ctx.actor, has_enterprise=True),
-                False: services.organiser_for(ctx.actor, has_enterprise=False),
-            }
+        def rows() -> Iterator[tuple[Any, ...]]:
             for id_hash, code, day, hours, kind, level, title in plan:
                 key = (persons[id_hash], ents.get(code), day, hours, kind, level, title)
-                if key in seen:
-                    continue
-                seen.add(key)
-                organiser = organisers[bool(code)]
-                yield TrainingRecord(
-                    person_id=key[0],
-                    enterprise_id=key[1],
-                    date=day,
-                    hours=hours,
-                    kind=kind,
-                    level=level,
-                    title=title,
-                    organiser=organiser,
-                    channel=Channel.IMPORT,
-                    source="import",
-                    created_by_id=creator,
-                )
+                if key not in seen:
+                    seen.add(key)
+                    yield (*key, organisers[bool(code)], Channel.IMPORT.value)
 
-        return _bulk_create(TrainingRecord, objects())
+        return _insert(TrainingRecord, (*key_fields, "organiser", "channel"), rows(), ctx)
 
     def export_rows(self, scope: ExportScope) -> Iterator[list[Any]]:
         ids = _IdNumbers()
@@ -524,27 +554,15 @@ class ExamSheet(SheetHandler):
         ents = _enterprise_ids(p[1] for p in plan)
         key_fields = ("person_id", "enterprise_id", "date", "purpose", "score", "pass_mark")
         seen = _existing_keys(ExamResult, "person_id", persons.values(), key_fields)
-        creator = _creator(ctx)
 
-        def objects() -> Iterator[ExamResult]:
+        def rows() -> Iterator[tuple[Any, ...]]:
             for id_hash, code, day, purpose, score, mark in plan:
                 key = (persons[id_hash], ents.get(code), day, purpose, score, mark)
-                if key in seen:
-                    continue
-                seen.add(key)
-                yield ExamResult(
-                    person_id=key[0],
-                    enterprise_id=key[1],
-                    date=day,
-                    purpose=purpose,
-                    score=score,
-                    pass_mark=mark,
-                    passed=score >= mark,
-                    source="import",
-                    created_by_id=creator,
-                )
+                if key not in seen:
+                    seen.add(key)
+                    yield (*key, score >= mark)
 
-        return _bulk_create(ExamResult, objects())
+        return _insert(ExamResult, (*key_fields, "passed"), rows(), ctx)
 
     def export_rows(self, scope: ExportScope) -> Iterator[list[Any]]:
         ids = _IdNumbers()
@@ -608,25 +626,15 @@ class ViolationSheet(SheetHandler):
         ents = _enterprise_ids(p[1] for p in plan)
         fields = ("person_id", "enterprise_id", "date", "type", "text")
         seen = _existing_keys(Violation, "person_id", persons.values(), fields)
-        creator = _creator(ctx)
 
-        def objects() -> Iterator[Violation]:
+        def rows() -> Iterator[tuple[Any, ...]]:
             for id_hash, code, day, vtype, text in plan:
                 key = (persons[id_hash], ents[code], day, vtype, text)
-                if key in seen:
-                    continue
-                seen.add(key)
-                yield Violation(
-                    person_id=key[0],
-                    enterprise_id=key[1],
-                    date=day,
-                    type=vtype,
-                    text=text,
-                    source="import",
-                    created_by_id=creator,
-                )
+                if key not in seen:
+                    seen.add(key)
+                    yield key
 
-        return _bulk_create(Violation, objects())
+        return _insert(Violation, fields, rows(), ctx)
 
     def export_rows(self, scope: ExportScope) -> Iterator[list[Any]]:
         ids = _IdNumbers()
@@ -676,27 +684,17 @@ class IncidentSheet(SheetHandler):
 
     def write(self, plan: list[tuple[Any, ...]], ctx: ImportContext) -> int:
         ents = _enterprise_ids(p[0] for p in plan)
-        seen = _existing_keys(
-            Incident, "enterprise_id", ents.values(), ("enterprise_id", "date", "type", "text")
-        )
-        creator = _creator(ctx)
+        fields = ("enterprise_id", "date", "type", "text")
+        seen = _existing_keys(Incident, "enterprise_id", ents.values(), fields)
 
-        def objects() -> Iterator[Incident]:
+        def rows() -> Iterator[tuple[Any, ...]]:
             for code, day, itype, text in plan:
                 key = (ents[code], day, itype, text)
-                if key in seen:
-                    continue
-                seen.add(key)
-                yield Incident(
-                    enterprise_id=key[0],
-                    date=day,
-                    type=itype,
-                    text=text,
-                    source="import",
-                    created_by_id=creator,
-                )
+                if key not in seen:
+                    seen.add(key)
+                    yield key
 
-        return _bulk_create(Incident, objects())
+        return _insert(Incident, fields, rows(), ctx)
 
     def export_rows(self, scope: ExportScope) -> Iterator[list[Any]]:
         types = _values(IncidentType)
@@ -742,25 +740,15 @@ class DrillSheet(SheetHandler):
         ents = _enterprise_ids(p[0] for p in plan)
         fields = ("enterprise_id", "date", "area_type", "title", "participants")
         seen = _existing_keys(Drill, "enterprise_id", ents.values(), fields)
-        creator = _creator(ctx)
 
-        def objects() -> Iterator[Drill]:
+        def rows() -> Iterator[tuple[Any, ...]]:
             for code, day, area, title, participants in plan:
                 key = (ents[code], day, area, title, participants)
-                if key in seen:
-                    continue
-                seen.add(key)
-                yield Drill(
-                    enterprise_id=key[0],
-                    date=day,
-                    area_type=area,
-                    title=title,
-                    participants=participants,
-                    source="import",
-                    created_by_id=creator,
-                )
+                if key not in seen:
+                    seen.add(key)
+                    yield key
 
-        return _bulk_create(Drill, objects())
+        return _insert(Drill, fields, rows(), ctx)
 
     def export_rows(self, scope: ExportScope) -> Iterator[list[Any]]:
         areas = _values(AreaType)

@@ -243,7 +243,10 @@ def test_county_admin_import_is_limited_to_its_county(world, ids):
         [[ids["a"], world["a"].credit_code, "2024-03-01", "8", "专题", "", "ok"]],
         actor=world["county"],
     )
-    assert written == 1 and TrainingRecord.objects.get().organiser == "county"
+    rec = TrainingRecord.objects.get()
+    assert written == 1 and rec.organiser == "county"
+    assert (rec.created_by, rec.source, rec.supersedes) == (world["county"], "import", None)
+    assert rec.created_at is not None
 
 
 @pytest.mark.parametrize("role", ["inspector", "worker"])
