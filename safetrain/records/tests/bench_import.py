@@ -49,8 +49,8 @@ def main() -> None:
     numbers = []
     persons = []
     for i in range(args.persons):
-        birth = dt.date(1960 + i % 40, 1 + i % 12, 1 + i % 28)
-        number = make_id_number("140502", birth, i)
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=i % 15_000)
+        number = make_id_number("140502", birth, i // 15_000)
         numbers.append(number)
         persons.append(Person(**person_fields(id_number=number, name=f"工人{i}")))
     seen = set()
