@@ -105,9 +105,7 @@ def test_ledger_filters(world):
         world["valid"].pk,
         world["other"].pk,
     }
-    assert names(ledger(viewer=city, on=ON, operation="safety_management")) == {
-        world["manager"].pk
-    }
+    assert names(ledger(viewer=city, on=ON, operation="safety_management")) == {world["manager"].pk}
     assert names(ledger(viewer=city, on=ON, enterprise=world["b"].credit_code)) == {
         world["manager"].pk
     }
@@ -169,7 +167,10 @@ def test_ledger_query_count_is_fixed(django_assert_num_queries, viewer_role):
 
         with CaptureQueriesContext(connection) as ctx:
             result = ledger(viewer=viewer, on=ON, enterprise=ent.credit_code)
-            [(r.best, r.post.operation, r.enterprise.region_id, r.needed_label) for r in result.rows]
+            [
+                (r.best, r.post.operation, r.enterprise.region_id, r.needed_label)
+                for r in result.rows
+            ]
         counts.append(len(ctx.captured_queries))
         assert len(result.rows) == (5 if ent == small else 20)
     assert counts[0] == counts[1]

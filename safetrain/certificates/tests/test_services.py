@@ -56,12 +56,20 @@ def test_defaults_special_operation_and_management(person):
         ({"operation_code": "5.99"}, "operation", ValidationFailed),
         ({"operation_code": ""}, "operation", ValidationFailed),
         ({"operation_code": None}, "operation", ValidationFailed),
-        ({"cert_type": "safety_management", "operation_code": "5.4"}, "operation", ValidationFailed),
+        (
+            {"cert_type": "safety_management", "operation_code": "5.4"},
+            "operation",
+            ValidationFailed,
+        ),
         ({"cert_type": "driving_licence"}, "cert_type", ValidationFailed),
         ({"number": "  "}, "number", ValidationFailed),
         ({"valid_until": D(2024, 2, 28)}, "valid_until", ValidationFailed),
         ({"review_due": D(2024, 2, 28)}, "review_due", ValidationFailed),
-        ({"valid_until": D(2026, 1, 1), "review_due": D(2027, 1, 1)}, "review_due", ValidationFailed),
+        (
+            {"valid_until": D(2026, 1, 1), "review_due": D(2027, 1, 1)},
+            "review_due",
+            ValidationFailed,
+        ),
     ],
 )
 def test_bad_input_is_refused_and_nothing_written(person, kw, field, exc):
@@ -130,9 +138,7 @@ def test_review_outside_validity_or_in_future_is_refused(person):
 
 def test_renewal_supersedes_and_keeps_both(person):
     old = make_certificate(person, issued_on=D(2018, 5, 1))
-    new = certificate_renew(
-        actor=None, certificate=old, number="NEW-1", issued_on=D(2024, 4, 1)
-    )
+    new = certificate_renew(actor=None, certificate=old, number="NEW-1", issued_on=D(2024, 4, 1))
     assert new.supersedes == old and new.operation_id == old.operation_id
     assert new.valid_until == D(2030, 3, 31) and new.review_due == D(2027, 4, 1)
     assert Certificate.objects.filter(person=person).count() == 2

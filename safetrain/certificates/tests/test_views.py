@@ -94,9 +94,13 @@ def test_detail_review_renew_revoke(client, world):
     cert = Certificate.objects.get(number="OK-1")
     html = client.get(f"/certificates/{cert.pk}/").content.decode()
     assert "<svg" in html and "/verify/c/" in html and 'id="cert-state"' in html
-    low = client.post(f"/certificates/{cert.pk}/review/", {"passed_on": TODAY.isoformat(), "hours": "6"})
+    low = client.post(
+        f"/certificates/{cert.pk}/review/", {"passed_on": TODAY.isoformat(), "hours": "6"}
+    )
     assert "不足 8 学时" in low.content.decode()
-    ok = client.post(f"/certificates/{cert.pk}/review/", {"passed_on": TODAY.isoformat(), "hours": "8"})
+    ok = client.post(
+        f"/certificates/{cert.pk}/review/", {"passed_on": TODAY.isoformat(), "hours": "8"}
+    )
     assert ok.status_code == 302
     cert.refresh_from_db()
     assert cert.review_due is None
@@ -121,7 +125,10 @@ def test_reminders_page_and_archive_section(client, world):
 
     soon = make_employment(enterprise=world["ent"], job="瓦斯检查工").person
     make_certificate(
-        soon, issued_on=TODAY - dt.timedelta(days=365), review_due=TODAY + dt.timedelta(days=20), number="SOON-1"
+        soon,
+        issued_on=TODAY - dt.timedelta(days=365),
+        review_due=TODAY + dt.timedelta(days=20),
+        number="SOON-1",
     )
     assert certificate_remind() >= 1
     client.force_login(world["admin"])
