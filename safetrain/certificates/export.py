@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from safetrain.certificates.matching import STATE_LABELS
@@ -62,6 +62,23 @@ def ledger_workbook(ledger: Ledger, *, scope_label: str) -> bytes:
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
         ws.column_dimensions[get_column_letter(col)].width = width
 
+    # one named style per kind of cell: assigning it is far cheaper than border + alignment +
+    # fill per cell (20 000 rows: 60 s → a few seconds)
+    body = NamedStyle(name="ledger_cell", border=border, font=Font(name="宋体"))
+    body.alignment = Alignment(vertical="center", wrap_text=True)
+    wb.add_named_style(body)
+    for style_name, fill in (
+        ("ledger_state", None),
+        ("ledger_bad", BAD_FILL),
+        ("ledger_warn", WARN_FILL),
+    ):
+        named = NamedStyle(name=style_name, border=border, font=Font(name="宋体"))
+        named.alignment = center
+        if fill is not None:
+            named.fill = fill
+        wb.add_named_style(named)
+    state_style = {"badge-bad": "ledger_bad", "badge-warn": "ledger_warn"}
+
     row_no = 4
     for i, r in enumerate(ledger.rows, start=1):
         best = r.best
@@ -82,14 +99,7 @@ def ledger_workbook(ledger: Ledger, *, scope_label: str) -> bytes:
         ]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row_no, column=col, value=value)
-            cell.border = border
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-        state_cell = ws.cell(row=row_no, column=ncols)
-        state_cell.alignment = center
-        if r.badge == "badge-bad":
-            state_cell.fill = BAD_FILL
-        elif r.badge == "badge-warn":
-            state_cell.fill = WARN_FILL
+            cell.style = "ledger_cell" if col < ncols else state_style.get(r.badge, "ledger_state")
         row_no += 1
 
     row_no += 1

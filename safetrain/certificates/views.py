@@ -47,6 +47,8 @@ from safetrain.certificates.verification import (
 from safetrain.core.dates import parse_iso_date, today
 from safetrain.core.errors import ServiceError
 
+# The page shows at most this many rows (the Excel export has them all).
+PAGE_ROWS = 500
 LEDGER_ROLES = ("city_admin", "county_admin", "enterprise_admin", "inspector")
 ENTRY_ROLES = ("city_admin", "county_admin", "enterprise_admin")
 
@@ -139,6 +141,9 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
         "certificates/ledger.html",
         {
             "ledger": result,
+            "rows": result.rows[:PAGE_ROWS],
+            "truncated": len(result.rows) > PAGE_ROWS,
+            "page_rows": PAGE_ROWS,
             "on": on,
             "state": state,
             "operation": operation,
