@@ -1,9 +1,10 @@
 """The certificates section of a person's archive page (一人一档): every certificate with its
 state today, review history, renewals, and a QR code per current certificate.
 
-`archive_section(person, viewer)` returns (title, template, context); the archive page's
-section registry (safetrain/web/archive.py) renders the template with the context. The caller
-has already checked that the viewer may see the person."""
+`archive_section(person, viewer)` returns (title, template, context); it is registered with the
+archive page's section registry (safetrain/web/archive.py) in CertificatesConfig.ready(). The
+template draws the QR codes with {% cert_qr %}, which takes the absolute link from the request
+in the template context. The caller has already checked that the viewer may see the person."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.http import HttpRequest
 from safetrain.certificates.matching import STATE_LABELS
 from safetrain.certificates.selectors import certificate_status, held_certificates, state_badge
 from safetrain.certificates.services import can_manage_person
-from safetrain.certificates.verification import qr_svg, verify_url
+from safetrain.certificates.verification import verify_url
 from safetrain.core.dates import today
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def archive_section(
     for h in held:
         current = h.superseded_by is None and not h.certificate.revoked
         url = verify_url(request, h.certificate.pk) if current else ""
-        items.append({"held": h, "verify_url": url, "qr": qr_svg(url, scale=2) if url else ""})
+        items.append({"held": h, "verify_url": url, "current": current})
     status = certificate_status(person, day)
     required = [
         {

@@ -38,8 +38,13 @@ def verify_path(certificate_id: int) -> str:
 
 
 def verify_url(request: HttpRequest | None, certificate_id: int) -> str:
+    """The absolute link for the QR code: from the request, else from SAFETRAIN_PUBLIC_URL
+    (e.g. https://aq.jcs.gov.cn), else the bare path."""
     path = verify_path(certificate_id)
-    return request.build_absolute_uri(path) if request is not None else path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    base = str(getattr(settings, "SAFETRAIN_PUBLIC_URL", "") or "").rstrip("/")
+    return base + path
 
 
 def qr_svg(data: str, *, scale: int = 4) -> str:

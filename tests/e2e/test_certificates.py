@@ -29,8 +29,8 @@ def sign_in(page, base: str, username: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    page.click("form[action='/login/'] button[type=submit]")
+    page.wait_for_url(f"{base}/")
 
 
 def test_inspector_opens_qr_link_on_a_phone(phone_page, live_server):

@@ -137,9 +137,17 @@ def test_reminders_page_and_archive_section(client, world):
     title, template, context = archive_section(soon, world["admin"])
     assert title == "证书" and template == "certificates/archive_section.html"
     assert [i["held"].certificate.number for i in context["cert_items"]] == ["SOON-1"]
-    assert context["cert_items"][0]["qr"].startswith("<svg")
+    assert context["cert_items"][0]["current"]
     assert context["cert_required"][0]["state_label"] == "即将复审"
     worker = make_user("worker", person=soon)
     client.force_login(worker)
     mine = client.get("/certificates/mine/").content.decode()
     assert "SOON-1" in mine and "即将复审" in mine
+
+
+def test_person_archive_page_shows_certificates_with_qr(client, world):
+    client.force_login(world["admin"])
+    html = client.get(f"/persons/{world['ok'].uid}/").content.decode()
+    assert 'id="archive-certificates"' in html and "OK-1" in html
+    assert 'class="cert-qr"' in html and "<svg" in html
+    assert 'href="http://testserver/verify/c/' in html
