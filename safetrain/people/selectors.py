@@ -31,9 +31,17 @@ def person_list(
 
 
 def person_get(*, viewer: User, uid: str) -> Person | None:
+    import uuid
+
+    from django.core.exceptions import ValidationError
+
+    try:
+        uuid.UUID(str(uid))
+    except ValueError:
+        return None
     try:
         return person_list(viewer=viewer).filter(uid=uid).first()
-    except (ValueError, Exception):  # malformed uuid
+    except ValidationError:
         return None
 
 
