@@ -24,11 +24,12 @@ d = dt.date
 POLICY = policy_for(d(2025, 1, 1))
 ENT = 1
 OTHER = 2
+DEFAULT_START = d(2024, 3, 1)
 
 
 def emp(
     role: str = "worker",
-    start: dt.date = d(2024, 3, 1),
+    start: dt.date = DEFAULT_START,
     *,
     end: dt.date | None = None,
     high_risk: bool = True,
