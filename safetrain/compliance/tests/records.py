@@ -73,7 +73,9 @@ def certificate(person: Person, op: str | None, issued: dt.date, **kw: object) -
 
 
 def violation(person: Person, enterprise: Enterprise, date: dt.date) -> Violation:
-    return Violation.objects.create(person=person, enterprise=enterprise, date=date, type="operation")
+    return Violation.objects.create(
+        person=person, enterprise=enterprise, date=date, type="operation"
+    )
 
 
 def incident(enterprise: Enterprise, date: dt.date, type: str = "fatal") -> Incident:

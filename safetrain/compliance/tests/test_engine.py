@@ -60,7 +60,11 @@ def test_time_travel_reads_records_as_of_the_day(small_world):
     ev = evaluate_person(p6, D)
     assert (ev.status, ev.enterprise, ev.findings) == ("not_employed", None, ())
     ev = evaluate_person(small_world["p"][5], D)
-    assert (ev.status, ev.may_work, ev.enterprise) == ("on_leave", False, small_world["ent"].credit_code)
+    assert (ev.status, ev.may_work, ev.enterprise) == (
+        "on_leave",
+        False,
+        small_world["ent"].credit_code,
+    )
 
 
 def test_superseded_exam_is_ignored(small_world):
@@ -80,9 +84,13 @@ def test_renewed_certificate_still_counts_for_its_own_past(small_world):
 
 def test_accident_reaches_a_former_safety_manager_in_a_new_job():
     ent = make_enterprise()
-    emp = make_employment(enterprise=ent, role="safety_manager", start=dt.date(2020, 1, 1), end=dt.date(2024, 5, 31))
+    emp = make_employment(
+        enterprise=ent, role="safety_manager", start=dt.date(2020, 1, 1), end=dt.date(2024, 5, 31)
+    )
     person = emp.person
-    make_employment(person, make_enterprise(sector="industry_trade"), role="worker", start=dt.date(2024, 6, 1))
+    make_employment(
+        person, make_enterprise(sector="industry_trade"), role="worker", start=dt.date(2024, 6, 1)
+    )
     r.incident(ent, dt.date(2024, 5, 20), "major_hidden_danger")
     r.incident(ent, dt.date(2024, 6, 5))  # after leaving: not theirs
     ev = evaluate_person(person, dt.date(2024, 7, 1))
@@ -96,10 +104,15 @@ def test_accident_reaches_a_former_safety_manager_in_a_new_job():
 
 def test_transfer_from_people_service():
     emp = make_employment(start=dt.date(2020, 1, 1))
-    post_change(actor=None, employment=emp, from_date=dt.date(2024, 6, 1), post=PostSpec(title="掘进工"))
+    post_change(
+        actor=None, employment=emp, from_date=dt.date(2024, 6, 1), post=PostSpec(title="掘进工")
+    )
     ev = evaluate_person(emp.person, dt.date(2024, 6, 1))
     assert "TRANSFER_TRAINING_PENDING" in ev.blocking_codes
-    assert evaluate_person(emp.person, dt.date(2024, 5, 31)).codes.count("TRANSFER_TRAINING_PENDING") == 0
+    assert (
+        evaluate_person(emp.person, dt.date(2024, 5, 31)).codes.count("TRANSFER_TRAINING_PENDING")
+        == 0
+    )
 
 
 def test_enterprise_drill_findings():
@@ -113,8 +126,15 @@ def build_population(n: int):
     ent = make_enterprise()
     ids = []
     for i in range(n):
-        emp = make_employment(enterprise=ent, role="principal" if i % 5 == 0 else "worker", job="瓦斯检查工", start=dt.date(2020, 1, 1))
-        Leave.objects.create(employment=emp, start_date=dt.date(2023, 1, 1), end_date=dt.date(2023, 5, 1))
+        emp = make_employment(
+            enterprise=ent,
+            role="principal" if i % 5 == 0 else "worker",
+            job="瓦斯检查工",
+            start=dt.date(2020, 1, 1),
+        )
+        Leave.objects.create(
+            employment=emp, start_date=dt.date(2023, 1, 1), end_date=dt.date(2023, 5, 1)
+        )
         r.training(emp.person, dt.date(2024, 5, 1), 8, enterprise=ent)
         r.exam(emp.person, dt.date(2024, 5, 1), "risk_awareness")
         r.certificate(emp.person, "5.4", dt.date(2022, 1, 1))
@@ -152,7 +172,12 @@ def test_recompute_and_todays_rates_from_the_materialized_status(small_world, to
     assert cached.as_dict() == rates_from_records(scope, D).as_dict()
     assert rates(Scope.city()).as_dict() == rates_from_records(Scope.city(), D).as_dict()
     row = PersonStatus.objects.get(person=small_world["p"][3])
-    assert (row.as_of, row.status, row.may_work, row.blocking_codes) == (D, "in_post", False, ["CERT_MISSING"])
+    assert (row.as_of, row.status, row.may_work, row.blocking_codes) == (
+        D,
+        "in_post",
+        False,
+        ["CERT_MISSING"],
+    )
     assert row.enterprise == small_world["ent"]
     assert PersonStatus.objects.get(person=small_world["nobody"]).status == "not_employed"
     # a past date never reads the cache
@@ -183,7 +208,9 @@ def test_hook_refreshes_on_commit(small_world, today_is_d, django_capture_on_com
     assert rates(Scope.for_enterprise(small_world["ent"])).may_work.num == 5
 
 
-def test_enterprise_hook_reaches_former_managers(small_world, today_is_d, django_capture_on_commit_callbacks):
+def test_enterprise_hook_reaches_former_managers(
+    small_world, today_is_d, django_capture_on_commit_callbacks
+):
     recompute_all()
     p4 = small_world["p"][4]
     with django_capture_on_commit_callbacks(execute=True):
