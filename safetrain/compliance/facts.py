@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
 
 from safetrain.catalog.models import MANAGEMENT_ROLES as _MGMT
 from safetrain.certificates.matching import CertFact, ReviewFact
@@ -36,7 +37,7 @@ from safetrain.compliance.domain import (
 from safetrain.compliance.rules.enterprise import DrillFact, EnterpriseFacts
 from safetrain.enterprises.models import Enterprise
 from safetrain.people.models import Employment, Leave, Post
-from safetrain.records.models import Drill, ExamResult, Incident, TrainingRecord
+from safetrain.records.models import Drill, ExamResult, Incident, TrainingRecord, Violation
 
 CHUNK = 5000
 MANAGEMENT = [str(r) for r in _MGMT]
@@ -51,12 +52,60 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
         yield list(ids[i : i + size])
 
 
-def _person_q(chunk: list[int], prefix: str = "") -> Q:
+def _tables() -> dict[str, str]:
+    from safetrain.catalog.models import Sector
+
+    q = connection.ops.quote_name
+    models: dict[str, Any] = {
+        "employment": Employment,
+        "post": Post,
+        "leave": Leave,
+        "enterprise": Enterprise,
+        "sector": Sector,
+        "training": TrainingRecord,
+        "exam": ExamResult,
+        "violation": Violation,
+        "certificate": Certificate,
+        "review": CertificateReview,
+        "incident": Incident,
+    }
+    return {k: q(m._meta.db_table) for k, m in models.items()}
+
+
+def _person_filter(chunk: list[int], column: str) -> tuple[str, list[Any]]:
     """Rows of these persons: a range scan when the ids are dense, else an IN list."""
     lo, hi = chunk[0], chunk[-1]
     if hi - lo + 1 <= 2 * len(chunk):
-        return Q(**{f"{prefix}person_id__gte": lo, f"{prefix}person_id__lte": hi})
-    return Q(**{f"{prefix}person_id__in": chunk})
+        return f"{column} BETWEEN %s AND %s", [lo, hi]
+    return f"{column} IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
+
+
+def _date(value: Any) -> dt.date:
+    """SQLite hands dates back as text through a raw cursor; PostgreSQL as dates."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _opt_date(value: Any) -> dt.date | None:
+    return None if value is None else _date(value)
+
+
+_DECIMALS: dict[Any, Decimal] = {}
+
+
+def _decimal(value: Any) -> Decimal:
+    """Hours as Decimal with one place; the few distinct values are converted once."""
+    found = _DECIMALS.get(value)
+    if found is None:
+        found = Decimal(str(value)).quantize(Decimal("0.1"))
+        if len(_DECIMALS) < 10_000:
+            _DECIMALS[value] = found
+    return found
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def load_person_facts(
@@ -78,39 +127,39 @@ def iter_person_facts(
 
 
 def _load_chunk(chunk: list[int], on: dt.date) -> Iterator[PersonFacts]:
-    pq = _person_q(chunk)
-    emp_pq = _person_q(chunk, "employment__")
+    """Eleven set-based queries for a chunk of persons (plain SQL: the ORM's per-query
+    compilation and per-value converters cost more than the queries themselves here)."""
+    t = _tables()
+    pf = _person_filter
+    e_f, e_p = pf(chunk, "e.person_id")
+    x_f, x_p = pf(chunk, "x.person_id")
 
     # 1. employments with their enterprise's credit code and sector group
-    emp_rows = list(
-        Employment.objects.filter(pq, start_date__lte=on)
-        .order_by("person_id", "start_date")
-        .values_list(
-            "id",
-            "person_id",
-            "enterprise_id",
-            "enterprise__credit_code",
-            "enterprise__sector__high_risk",
-            "role_category",
-            "start_date",
-            "end_date",
-        )
+    emp_rows = _rows(
+        f"SELECT e.id, e.person_id, e.enterprise_id, n.credit_code, s.high_risk, e.role_category, "
+        f"e.start_date, e.end_date FROM {t['employment']} e "
+        f"JOIN {t['enterprise']} n ON n.id = e.enterprise_id "
+        f"JOIN {t['sector']} s ON s.code = n.sector_id "
+        f"WHERE {e_f} AND e.start_date <= %s ORDER BY e.person_id, e.start_date",
+        [*e_p, on],
     )
     # 2. posts, 3. leaves
     posts: dict[int, list[PostFact]] = defaultdict(list)
-    for emp_id, from_date, title, op in (
-        Post.objects.filter(emp_pq, employment__start_date__lte=on)
-        .order_by("employment_id", "from_date")
-        .values_list("employment_id", "from_date", "title", "operation_id")
+    for emp_id, from_date, title, op in _rows(
+        f"SELECT x.employment_id, x.from_date, x.title, x.operation_id FROM {t['post']} x "
+        f"JOIN {t['employment']} e ON e.id = x.employment_id "
+        f"WHERE {e_f} AND e.start_date <= %s ORDER BY x.employment_id, x.from_date",
+        [*e_p, on],
     ):
-        posts[emp_id].append(PostFact(from_date, title, op))
+        posts[emp_id].append(PostFact(_date(from_date), title, op))
     leaves: dict[int, list[LeaveFact]] = defaultdict(list)
-    for emp_id, start, end in (
-        Leave.objects.filter(emp_pq, start_date__lte=on)
-        .order_by("employment_id", "start_date")
-        .values_list("employment_id", "start_date", "end_date")
+    for emp_id, start, end in _rows(
+        f"SELECT x.employment_id, x.start_date, x.end_date FROM {t['leave']} x "
+        f"JOIN {t['employment']} e ON e.id = x.employment_id "
+        f"WHERE {e_f} AND x.start_date <= %s ORDER BY x.employment_id, x.start_date",
+        [*e_p, on],
     ):
-        leaves[emp_id].append(LeaveFact(start, end))
+        leaves[emp_id].append(LeaveFact(_date(start), _opt_date(end)))
     employments: dict[int, list[EmploymentFact]] = defaultdict(list)
     for eid, pid, ent_id, code, high_risk, role, start, end in emp_rows:
         employments[pid].append(
@@ -120,8 +169,8 @@ def _load_chunk(chunk: list[int], on: dt.date) -> Iterator[PersonFacts]:
                 credit_code=code,
                 high_risk=bool(high_risk),
                 role=role,
-                start=start,
-                end=end,
+                start=_date(start),
+                end=_opt_date(end),
                 posts=tuple(posts.get(eid, ())),
                 leaves=tuple(leaves.get(eid, ())),
             )
@@ -129,63 +178,65 @@ def _load_chunk(chunk: list[int], on: dt.date) -> Iterator[PersonFacts]:
 
     # 4./5. training records (current ones only), 6./7. exam results
     recent = dt.date(on.year - 1, 1, 1)
-    superseded_t = set(
-        TrainingRecord.objects.filter(pq, supersedes__isnull=False).values_list(
-            "supersedes_id", flat=True
+    superseded_t = {
+        r[0]
+        for r in _rows(
+            f"SELECT x.supersedes_id FROM {t['training']} x "
+            f"WHERE {x_f} AND x.supersedes_id IS NOT NULL",
+            x_p,
         )
-    )
+    }
+    kinds = ", ".join(["%s"] * len(FULL_HISTORY_KINDS))
     trainings: dict[int, list[TrainingFact]] = defaultdict(list)
-    for tid, pid, date, hours, kind, level, ent_id in TrainingRecord.objects.filter(
-        pq, Q(kind__in=FULL_HISTORY_KINDS) | Q(date__gte=recent), date__lte=on
-    ).values_list("id", "person_id", "date", "hours", "kind", "level", "enterprise_id"):
+    for tid, pid, date, hours, kind, level, ent_id in _rows(
+        f"SELECT x.id, x.person_id, x.date, x.hours, x.kind, x.level, x.enterprise_id "
+        f"FROM {t['training']} x WHERE {x_f} AND x.date <= %s "
+        f"AND (x.kind IN ({kinds}) OR x.date >= %s)",
+        [*x_p, on, *FULL_HISTORY_KINDS, recent],
+    ):
         if tid not in superseded_t:
-            trainings[pid].append(TrainingFact(date, hours, kind, level, ent_id))
-    superseded_e = set(
-        ExamResult.objects.filter(pq, supersedes__isnull=False).values_list(
-            "supersedes_id", flat=True
+            trainings[pid].append(TrainingFact(_date(date), _decimal(hours), kind, level, ent_id))
+    superseded_e = {
+        r[0]
+        for r in _rows(
+            f"SELECT x.supersedes_id FROM {t['exam']} x WHERE {x_f} AND x.supersedes_id IS NOT NULL",
+            x_p,
         )
-    )
+    }
     exams: dict[int, list[ExamFact]] = defaultdict(list)
-    for xid, pid, date, purpose, passed, ent_id in (
-        ExamResult.objects.filter(pq, date__lte=on)
-        .exclude(purpose="practice")
-        .values_list("id", "person_id", "date", "purpose", "passed", "enterprise_id")
+    for xid, pid, date, purpose, passed, ent_id in _rows(
+        f"SELECT x.id, x.person_id, x.date, x.purpose, x.passed, x.enterprise_id "
+        f"FROM {t['exam']} x WHERE {x_f} AND x.date <= %s AND x.purpose <> %s",
+        [*x_p, on, "practice"],
     ):
         if xid not in superseded_e:
-            exams[pid].append(ExamFact(date, purpose, passed, ent_id, xid))
+            exams[pid].append(ExamFact(_date(date), purpose, bool(passed), ent_id, xid))
 
     # 8. violations
     violations: dict[int, list[ViolationFact]] = defaultdict(list)
-    from safetrain.records.models import Violation
-
-    for pid, date, ent_id, vtype in Violation.objects.filter(pq, date__lte=on).values_list(
-        "person_id", "date", "enterprise_id", "type"
+    for pid, date, ent_id, vtype in _rows(
+        f"SELECT x.person_id, x.date, x.enterprise_id, x.type FROM {t['violation']} x "
+        f"WHERE {x_f} AND x.date <= %s",
+        [*x_p, on],
     ):
-        violations[pid].append(ViolationFact(date, ent_id, vtype))
+        violations[pid].append(ViolationFact(_date(date), ent_id, vtype))
 
-    # 9. certificates (renewed ones too), 10. their reviews
+    # 9. reviews of their certificates, 10. certificates (renewed ones too)
     reviews: dict[int, list[ReviewFact]] = defaultdict(list)
-    for cid, passed_on, cleared in (
-        CertificateReview.objects.filter(_person_q(chunk, "certificate__"))
-        .order_by("certificate_id", "passed_on")
-        .values_list("certificate_id", "passed_on", "cleared_due")
+    c_f, c_p = pf(chunk, "c.person_id")
+    for cid, passed_on, cleared in _rows(
+        f"SELECT r.certificate_id, r.passed_on, r.cleared_due FROM {t['review']} r "
+        f"JOIN {t['certificate']} c ON c.id = r.certificate_id "
+        f"WHERE {c_f} ORDER BY r.certificate_id, r.passed_on",
+        c_p,
     ):
-        reviews[cid].append(ReviewFact(passed_on, cleared))
+        reviews[cid].append(ReviewFact(_date(passed_on), _opt_date(cleared)))
     certificates: dict[int, list[CertFact]] = defaultdict(list)
-    for cid, pid, ctype, op, number, issued, valid, due, revoked in (
-        Certificate.objects.filter(pq, issued_on__lte=on)
-        .order_by("person_id", "issued_on", "id")
-        .values_list(
-            "id",
-            "person_id",
-            "cert_type",
-            "operation_id",
-            "number",
-            "issued_on",
-            "valid_until",
-            "review_due",
-            "revoked",
-        )
+    for cid, pid, ctype, op, number, issued, valid, due, revoked in _rows(
+        f"SELECT x.id, x.person_id, x.cert_type, x.operation_id, x.number, x.issued_on, "
+        f"x.valid_until, x.review_due, x.revoked FROM {t['certificate']} x "
+        f"WHERE {x_f} AND x.issued_on <= %s ORDER BY x.person_id, x.issued_on, x.id",
+        [*x_p, on],
     ):
         certificates[pid].append(
             CertFact(
@@ -193,21 +244,25 @@ def _load_chunk(chunk: list[int], on: dt.date) -> Iterator[PersonFacts]:
                 cert_type=ctype,
                 operation=op,
                 number=number,
-                issued_on=issued,
-                valid_until=valid,
-                review_due=due,
-                revoked=revoked,
+                issued_on=_date(issued),
+                valid_until=_date(valid),
+                review_due=_opt_date(due),
+                revoked=bool(revoked),
                 reviews=tuple(reviews.get(cid, ())),
             )
         )
 
     # 11. incidents of enterprises where someone of the chunk ever held a management role
-    mgmt_ents = Employment.objects.filter(pq, role_category__in=MANAGEMENT).values("enterprise_id")
+    roles = ", ".join(["%s"] * len(MANAGEMENT))
     by_enterprise: dict[int, list[tuple[dt.date, str, str]]] = defaultdict(list)
-    for ent_id, date, itype, code in Incident.objects.filter(
-        enterprise_id__in=mgmt_ents, date__lte=on
-    ).values_list("enterprise_id", "date", "type", "enterprise__credit_code"):
-        by_enterprise[ent_id].append((date, itype, code))
+    for ent_id, date, itype, code in _rows(
+        f"SELECT i.enterprise_id, i.date, i.type, n.credit_code FROM {t['incident']} i "
+        f"JOIN {t['enterprise']} n ON n.id = i.enterprise_id WHERE i.date <= %s "
+        f"AND i.enterprise_id IN (SELECT e.enterprise_id FROM {t['employment']} e "
+        f"WHERE {e_f} AND e.role_category IN ({roles}))",
+        [on, *e_p, *MANAGEMENT],
+    ):
+        by_enterprise[ent_id].append((_date(date), itype, code))
 
     for pid in chunk:
         emps = employments.get(pid, [])
