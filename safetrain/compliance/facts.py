@@ -128,7 +128,9 @@ def iter_person_facts(
 
 def _load_chunk(chunk: list[int], on: dt.date) -> Iterator[PersonFacts]:
     """Eleven set-based queries for a chunk of persons (plain SQL: the ORM's per-query
-    compilation and per-value converters cost more than the queries themselves here)."""
+    compilation and per-value converters cost more than the queries themselves here).
+    CROSS JOIN fixes SQLite's join order (persons' employments first, then their posts and
+    leaves by index); PostgreSQL plans it like an inner join."""
     t = _tables()
     pf = _person_filter
     e_f, e_p = pf(chunk, "e.person_id")
@@ -146,17 +148,19 @@ def _load_chunk(chunk: list[int], on: dt.date) -> Iterator[PersonFacts]:
     # 2. posts, 3. leaves
     posts: dict[int, list[PostFact]] = defaultdict(list)
     for emp_id, from_date, title, op in _rows(
-        f"SELECT x.employment_id, x.from_date, x.title, x.operation_id FROM {t['post']} x "
-        f"JOIN {t['employment']} e ON e.id = x.employment_id "
-        f"WHERE {e_f} AND e.start_date <= %s ORDER BY x.employment_id, x.from_date",
+        f"SELECT x.employment_id, x.from_date, x.title, x.operation_id "
+        f"FROM {t['employment']} e CROSS JOIN {t['post']} x "
+        f"WHERE x.employment_id = e.id AND {e_f} AND e.start_date <= %s "
+        f"ORDER BY x.employment_id, x.from_date",
         [*e_p, on],
     ):
         posts[emp_id].append(PostFact(_date(from_date), title, op))
     leaves: dict[int, list[LeaveFact]] = defaultdict(list)
     for emp_id, start, end in _rows(
-        f"SELECT x.employment_id, x.start_date, x.end_date FROM {t['leave']} x "
-        f"JOIN {t['employment']} e ON e.id = x.employment_id "
-        f"WHERE {e_f} AND x.start_date <= %s ORDER BY x.employment_id, x.start_date",
+        f"SELECT x.employment_id, x.start_date, x.end_date "
+        f"FROM {t['employment']} e CROSS JOIN {t['leave']} x "
+        f"WHERE x.employment_id = e.id AND {e_f} AND x.start_date <= %s "
+        f"ORDER BY x.employment_id, x.start_date",
         [*e_p, on],
     ):
         leaves[emp_id].append(LeaveFact(_date(start), _opt_date(end)))
