@@ -424,7 +424,7 @@ def _timed(label: str, fn: Callable[[], Any], out: Writer) -> tuple[float, Any]:
     return elapsed, result
 
 
-def run_bench(*, persons: int, seed: int, samples: int, out: Writer) -> dict[str, float]:
+def run_bench(*, persons: int, seed: int, samples: int, out: Writer) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     if Person.objects.exists():
         raise CommandError("基准需要一个空数据库：请用 SAFETRAIN_DATA_DIR=$(mktemp -d) 运行")
@@ -435,7 +435,7 @@ def run_bench(*, persons: int, seed: int, samples: int, out: Writer) -> dict[str
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    figures: dict[str, float] = {"generate_s": gen}
+    figures: dict[str, Any] = {"generate_s": gen}
     figures["recompute_s"], count = _timed("全量重算 recompute", recompute_all, out)
     out.write(f"  重算 {count} 人\n")
     rng = random.Random(seed + 1)
@@ -464,4 +464,6 @@ def run_bench(*, persons: int, seed: int, samples: int, out: Writer) -> dict[str
         "全市今日三率（物化状态）", lambda: rates(Scope.city()), out
     )
     out.write(f"  来源 {today_rates.source}: {today_rates.as_dict()}\n")
+    figures["today_rates_source"] = today_rates.source
+    figures["recomputed"] = count
     return figures

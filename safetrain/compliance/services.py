@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from safetrain.compliance.domain import Evaluation
@@ -18,7 +19,8 @@ from safetrain.people.models import Person
 
 log = logging.getLogger(__name__)
 
-_FIELDS = [
+_COLUMNS = [
+    "person_id",
     "as_of",
     "status",
     "may_work",
@@ -34,38 +36,44 @@ _FIELDS = [
 ]
 
 
-def _row(pid: int, ev: Evaluation, ent_ids: dict[str, int], now: dt.datetime) -> PersonStatus:
-    return PersonStatus(
-        person_id=pid,
-        as_of=ev.as_of,
-        status=ev.status,
-        may_work=ev.may_work,
-        enterprise_id=ent_ids.get(ev.enterprise) if ev.enterprise else None,
-        blocking_codes=ev.blocking_codes,
-        codes=ev.codes,
-        covered=ev.covered,
-        cert_required=ev.cert_required,
-        certified=ev.certified,
-        aware=ev.aware,
-        policy_version=ev.policy_version,
-        computed_at=now,
-    )
-
-
 def _write(evaluations: list[tuple[int, Evaluation]]) -> int:
+    """Upsert the rows in one statement per batch (INSERT … ON CONFLICT DO UPDATE, which SQLite
+    and PostgreSQL both speak); values are prepared by the model fields themselves."""
     codes = {ev.enterprise for _, ev in evaluations if ev.enterprise}
     ent_ids = dict(
         Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "id")
     )
-    now = timezone.now()
-    rows = [_row(pid, ev, ent_ids, now) for pid, ev in evaluations]
-    PersonStatus.objects.bulk_create(
-        rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["person"],
-        update_fields=[f for f in _FIELDS if f != "enterprise_id"] + ["enterprise"],
+    meta = PersonStatus._meta
+    prep: dict[str, Any] = {c: meta.get_field(c.removesuffix("_id")) for c in _COLUMNS}
+    now = prep["computed_at"].get_db_prep_save(timezone.now(), connection)
+    rows = []
+    for pid, ev in evaluations:
+        rows.append(
+            (
+                pid,
+                prep["as_of"].get_db_prep_save(ev.as_of, connection),
+                ev.status,
+                ev.may_work,
+                ent_ids.get(ev.enterprise) if ev.enterprise else None,
+                prep["blocking_codes"].get_db_prep_save(ev.blocking_codes, connection),
+                prep["codes"].get_db_prep_save(ev.codes, connection),
+                ev.covered,
+                ev.cert_required,
+                ev.certified,
+                ev.aware,
+                ev.policy_version,
+                now,
+            )
+        )
+    q = connection.ops.quote_name
+    cols = ", ".join(q(c) for c in _COLUMNS)
+    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in _COLUMNS if c != "person_id")
+    sql = (
+        f"INSERT INTO {q(meta.db_table)} ({cols}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
+        f"ON CONFLICT ({q('person_id')}) DO UPDATE SET {updates}"
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
     return len(rows)
 
 

@@ -108,3 +108,15 @@ def test_rates_json_shape(small_world):
 def test_recompute(small_world):
     assert "已重算 9 人" in run("recompute")
     assert PersonStatus.objects.count() == 9
+
+
+def test_bench_generates_a_city_and_reads_todays_rates_from_the_cache(db):
+    from safetrain.compliance.bench import run_bench
+
+    out = io.StringIO()
+    figures = run_bench(persons=60, seed=3, samples=10, out=out)
+    assert figures["recomputed"] == 60
+    assert figures["today_rates_source"] == "materialized"
+    assert "compliance show" in out.getvalue()
+    with pytest.raises(CommandError, match="空数据库"):
+        run_bench(persons=10, seed=3, samples=1, out=io.StringIO())
