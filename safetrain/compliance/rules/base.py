@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from safetrain.compliance.domain import EmploymentFact, Finding, PersonFacts, TrainingFact
+from safetrain.compliance.domain import EmploymentFact, Finding, PersonFacts
 from safetrain.compliance.policy import FindingMeta, Hours, Policy
 
 
@@ -56,10 +56,6 @@ def hours_for(table: Mapping[tuple[str, str], Hours], employment: EmploymentFact
 
 def sum_hours(trainings: Any) -> Decimal:
     return sum((t.hours for t in trainings), Decimal("0"))
-
-
-def in_window(t: TrainingFact | Any, start: dt.date, end: dt.date) -> bool:
-    return bool(start <= t.date <= end)
 
 
 def passed_in(facts: PersonFacts, purpose: str, start: dt.date, end: dt.date) -> bool:
