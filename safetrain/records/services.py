@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 
 from safetrain.catalog.models import AreaType
+from safetrain.core import events
 from safetrain.core.dates import today
 from safetrain.core.errors import Conflict, NotAllowed, ValidationFailed
 from safetrain.core.models import Attributed
@@ -277,7 +278,9 @@ def training_record_add(
         source=source,
     )
     with transaction.atomic():
-        return TrainingRecord.objects.create(**values)
+        record = TrainingRecord.objects.create(**values)
+        events.person_changed(record.person_id)
+        return record
 
 
 def training_session_add(
@@ -322,7 +325,9 @@ def training_session_add(
             )
         )
     with transaction.atomic():
-        return [TrainingRecord.objects.create(**values) for values in rows]
+        created = [TrainingRecord.objects.create(**values) for values in rows]
+        events.persons_changed(r.person_id for r in created)
+        return created
 
 
 # ----------------------------------------------------------------------------- exams
@@ -384,7 +389,9 @@ def exam_result_add(
         source=source,
     )
     with transaction.atomic():
-        return ExamResult.objects.create(**values)
+        result = ExamResult.objects.create(**values)
+        events.person_changed(result.person_id)
+        return result
 
 
 # ----------------------------------------------------------------------------- 三违, incidents, drills
@@ -412,7 +419,9 @@ def violation_record(
         "created_by": actor,
     }
     with transaction.atomic():
-        return Violation.objects.create(**values)
+        violation = Violation.objects.create(**values)
+        events.person_changed(violation.person_id)
+        return violation
 
 
 def incident_record(
@@ -435,7 +444,9 @@ def incident_record(
         "created_by": actor,
     }
     with transaction.atomic():
-        return Incident.objects.create(**values)
+        incident = Incident.objects.create(**values)
+        events.enterprise_changed(incident.enterprise_id)
+        return incident
 
 
 def validate_participants(value: object) -> int:
@@ -474,7 +485,9 @@ def drill_record(
         "created_by": actor,
     }
     with transaction.atomic():
-        return Drill.objects.create(**values)
+        drill = Drill.objects.create(**values)
+        events.enterprise_changed(drill.enterprise_id)
+        return drill
 
 
 # ----------------------------------------------------------------------------- corrections
@@ -510,6 +523,7 @@ def record_correct(
         )
     check_may_record(actor, enterprise=record.enterprise, person=record.person)
     with transaction.atomic():
+        events.person_changed(record.person_id)
         values: dict[str, Any]
         if isinstance(record, TrainingRecord):
             old_t = TrainingRecord.objects.select_for_update().get(pk=record.pk)

@@ -9,7 +9,18 @@ from tests.e2e.journeys import build_world, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ALL_ENTRIES = {"首页", "我的档案", "我的证书", "企业", "人员", "导入表格", "证书台账", "证书提醒", "培训考核记录", "账号"}
+ALL_ENTRIES = {
+    "首页",
+    "我的档案",
+    "我的证书",
+    "企业",
+    "人员",
+    "导入表格",
+    "证书台账",
+    "证书提醒",
+    "培训考核记录",
+    "账号",
+}
 MENUS = {
     "city_admin": {"首页", "企业", "人员", "证书台账", "账号"},
     "county_admin": {"首页", "企业", "人员", "证书台账", "账号"},
