@@ -282,9 +282,11 @@ def test_other_roles_may_not_import(two_counties, ids):
 
 def test_export_honours_the_viewer_and_the_narrowing(two_counties):
     a, b, c = two_counties
-    codes = lambda scope, sheet="人员": {
-        r[3] if sheet == "人员" else r[0] for r in registry.get(sheet).export_rows(scope)
-    }  # noqa: E731
+
+    def codes(scope, sheet="人员"):
+        column = 3 if sheet == "人员" else 0
+        return {r[column] for r in registry.get(sheet).export_rows(scope)}
+
     assert codes(ExportScope()) == {a.credit_code, b.credit_code, c.credit_code}
     admin = make_user("enterprise_admin", enterprise=a)
     assert codes(ExportScope(viewer=admin)) == {a.credit_code}
