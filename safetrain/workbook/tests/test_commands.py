@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+from unittest import mock
 
 import pytest
 from django.core.management import load_command_class
@@ -23,7 +24,11 @@ def cli(*argv):
     command.stdout._out = out  # OutputWrapper targets
     command.stderr._out = err
     try:
-        with contextlib.redirect_stderr(err):  # argparse's usage errors
+        # run_from_argv closes the database connections when done: keep the test's open
+        with (
+            contextlib.redirect_stderr(err),  # argparse's usage errors
+            mock.patch("django.core.management.base.connections.close_all"),
+        ):
             command.run_from_argv(["safetrain", *argv])
         code = 0
     except SystemExit as exc:
