@@ -1,4 +1,4 @@
-"""`safetrain demo load [--seed S] [--size full|small] [--on YYYY-MM-DD] [--reset [--force]]`."""
+"""`safetrain demo load [--seed S] [--size full|small] [--on YYYY-MM-DD] [--reset [--force]] [--url URL]`."""
 
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--on", default=None, help="基准日 YYYY-MM-DD（默认今天；再次加载沿用首次的基准日）"
         )
+        parser.add_argument("--url", default=URL, help=f"打印的访问地址（默认 {URL}）")
         parser.add_argument("--reset", action="store_true", help="先删除全部非参考数据")
         parser.add_argument(
             "--force", action="store_true", help="与 --reset 同用：库中有非演示数据时也删除"
@@ -112,4 +113,4 @@ class Command(BaseCommand):
             if login.note:
                 out(f"{login.username}：{login.note}")
         out("")
-        out(f"打开 {URL} 登录。")
+        out(f"打开 {options['url']} 登录。")
