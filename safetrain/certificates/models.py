@@ -74,3 +74,39 @@ class CertificateReview(Attributed):
 
     class Meta:
         ordering = ["certificate_id", "passed_on"]
+
+
+class Notification(models.Model):
+    """An in-app reminder (DESIGN §2 reminders): a review entering its 60-day window or an expiry
+    entering its 90-day window. One per recipient, certificate, kind and window (the due date),
+    so the daily `safetrain certificates remind` may run any number of times."""
+
+    class Kind(models.TextChoices):
+        REVIEW_DUE = "review_due", "复审临近"
+        EXPIRING = "expiring", "即将到期"
+
+    recipient = models.ForeignKey(
+        "people.User", on_delete=models.CASCADE, related_name="certificate_notifications"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # the date the window leads to (review due or valid until), ISO; a moved date is a new window
+    window_key = models.CharField(max_length=32)
+    message = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "certificate", "kind", "window_key"],
+                name="notification_unique_window",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read"], name="notification_recipient_read")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.certificate_id} → {self.recipient_id}"

@@ -40,3 +40,28 @@ def org_unit_tree(*, enterprise: Enterprise) -> list[OrgUnit]:
         .select_related("parent")
         .order_by("kind", "name")
     )
+
+
+def org_unit_paths(*, enterprise: Enterprise) -> list[tuple[OrgUnit, str]]:
+    """Every org unit of the enterprise with its path below the company ('综采车间/一班'),
+    in tree order (company, then each workshop followed by its teams), in one query."""
+    units = list(OrgUnit.objects.filter(enterprise=enterprise).order_by("name", "id"))
+    by_parent: dict[int | None, list[OrgUnit]] = {}
+    for unit in units:
+        by_parent.setdefault(unit.parent_id, []).append(unit)
+    out: list[tuple[OrgUnit, str]] = []
+
+    def walk(parent_id: int | None, prefix: str) -> None:
+        for unit in by_parent.get(parent_id, []):
+            path = "" if unit.kind == OrgUnit.Kind.COMPANY else f"{prefix}{unit.name}"
+            out.append((unit, path))
+            walk(unit.pk, f"{path}/" if path else "")
+
+    walk(None, "")
+    return out
+
+
+def enterprise_code_taken(credit_code: str) -> bool:
+    """Whether a credit code is registered anywhere (a write guard, not a read: it returns no
+    data, and credit codes are public)."""
+    return Enterprise.objects.filter(credit_code=credit_code.strip().upper()).exists()

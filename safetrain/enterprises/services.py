@@ -85,6 +85,10 @@ def enterprise_register(
             raise NotAllowed("只有市局、县局管理员可以登记企业")
         if allowed is not None and region.code not in allowed:
             raise NotAllowed("只能登记本辖区的企业")
+        existing = Enterprise.objects.filter(credit_code=code.value).only("region_id").first()
+        if existing is not None and allowed is not None and existing.region_id not in allowed:
+            # never move or rename an enterprise of another county
+            raise NotAllowed("该统一社会信用代码已登记在其他辖区，无权修改")
     with transaction.atomic():
         enterprise, created = Enterprise.objects.update_or_create(
             credit_code=code.value,

@@ -31,9 +31,17 @@ def person_list(
 
 
 def person_get(*, viewer: User, uid: str) -> Person | None:
+    import uuid
+
+    from django.core.exceptions import ValidationError
+
+    try:
+        uuid.UUID(str(uid))
+    except ValueError:
+        return None
     try:
         return person_list(viewer=viewer).filter(uid=uid).first()
-    except (ValueError, Exception):  # malformed uuid
+    except ValidationError:
         return None
 
 
@@ -70,8 +78,22 @@ def person_employments(*, person: Person) -> QuerySet[Employment]:
     return (
         Employment.objects.filter(person=person)
         .select_related("enterprise", "enterprise__region")
-        .prefetch_related("posts__job_type", "posts__operation", "posts__org_unit", "leaves")
+        .prefetch_related(
+            "posts__job_type", "posts__operation", "posts__org_unit__parent__parent", "leaves"
+        )
         .order_by("start_date")
+    )
+
+
+def employment_get(*, viewer: User, person: Person, employment_id: int) -> Employment | None:
+    """One employment of the person that the viewer administers (its enterprise is in scope)."""
+    return (
+        employment_list(viewer=viewer, person=person)
+        .prefetch_related(
+            "posts__job_type", "posts__operation", "posts__org_unit__parent__parent", "leaves"
+        )
+        .filter(pk=employment_id)
+        .first()
     )
 
 

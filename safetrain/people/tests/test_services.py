@@ -135,3 +135,20 @@ def test_account_creation_follows_the_hierarchy():
             role="county_admin",
             region_code="140500",
         )
+
+
+def test_county_admin_cannot_move_another_countys_enterprise():
+    from safetrain.enterprises.services import enterprise_register
+
+    other = make_enterprise(region="140581")
+    county = make_user("county_admin", region="140502")
+    with pytest.raises(NotAllowed):
+        enterprise_register(
+            actor=county,
+            credit_code=other.credit_code,
+            name="改名",
+            region_code="140502",
+            sector_code="coal_mine",
+        )
+    other.refresh_from_db()
+    assert other.region_id == "140581" and other.name != "改名"
