@@ -140,3 +140,19 @@ def test_full_demo_is_realistic_valid_and_idempotent():
     before, fp = counts(), fingerprint()
     load()
     assert counts() == before and fingerprint() == fp
+
+
+def test_the_readme_shows_the_demo_logins_and_password():
+    from django.conf import settings
+
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    assert f"`{DEMO_PASSWORD}`" in readme
+    for username in (
+        "demo-city",
+        "demo-county",
+        "demo-enterprise",
+        "demo-inspector",
+        "demo-trainer",
+        "demo-worker",
+    ):
+        assert f"`{username}`" in readme
