@@ -17,8 +17,17 @@ help:
 	@echo "make lint | typecheck | migrations-check | check (all three)"
 
 $(BIN)/safetrain: pyproject.toml
-	@if [ -z "$(PYTHON)" ]; then echo "safetrain needs Python 3.12 or newer (Django 6); none found" >&2; exit 1; fi
-	$(PYTHON) -m venv $(VENV)
+	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  echo "safetrain needs Python 3.12 or newer (Django 6 requires it); found: $$($(or $(PYTHON),python3) --version 2>&1)." >&2; \
+	  echo "Install Python 3.12+, then run make again:" >&2; \
+	  echo "  Debian 13, Ubuntu 24.04 or newer:  sudo apt-get install python3 python3-venv" >&2; \
+	  echo "  older systems:                     pyenv install 3.12   (or: uv python install 3.12)" >&2; \
+	  echo "  or name an interpreter:            make demo PYTHON=/path/to/python3.12" >&2; \
+	  exit 1; \
+	fi
+	@echo "== creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "$(PYTHON) cannot create a virtual environment: install its venv module (Debian/Ubuntu: sudo apt-get install python3-venv, or python3.12-venv)" >&2; exit 1; }
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $@
@@ -27,20 +36,23 @@ venv: $(BIN)/safetrain
 
 demo: venv
 	$(BIN)/safetrain migrate --noinput -v0
-	$(BIN)/safetrain demo load
+	$(BIN)/safetrain demo load --url http://$(HOST)/
 	SAFETRAIN_MODE=runserver DEBUG=1 $(BIN)/safetrain runserver $(HOST)
 
 run: venv
 	SAFETRAIN_MODE=runserver DEBUG=1 $(BIN)/safetrain runserver $(HOST)
 
+# pytest exits 5 when it collected no tests: that is a failure, and says so.
 test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc = 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$rc
 
 test-fast: venv
 	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 test-pg: venv
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safetrain} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safetrain} $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc = 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$rc
 
 lint: venv
 	$(BIN)/ruff check .

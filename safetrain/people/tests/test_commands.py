@@ -152,6 +152,9 @@ def test_cli_usage_errors_exit_1_too(monkeypatch, capsys):
 
 def test_cli_success_reads_the_password_from_stdin(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    # run_from_argv closes every connection at the end; on PostgreSQL that would end the
+    # test's transaction before the assertion below can read the account
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
     execute_from_command_line(["safetrain", "user", "create", "cli", "--role", "trainer"])
     assert "已创建账号 cli" in capsys.readouterr().out
     assert User.objects.get(username="cli").check_password(PASSWORD)
