@@ -8,6 +8,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("records/", include("safetrain.records.urls")),
+    path("compliance/", include("safetrain.compliance.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),
