@@ -20,7 +20,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from safetrain.compliance.domain import IN_POST, MANAGEMENT_ROLES, Evaluation, PersonFacts
+from safetrain.compliance.domain import (
+    IN_POST,
+    MANAGEMENT_ROLES,
+    Evaluation,
+    PersonFacts,
+    fmt_hours,
+)
 from safetrain.compliance.evaluation import evaluate_facts
 from safetrain.compliance.policy import POLICY_DIR, load_policies
 from safetrain.core.dates import add_months
@@ -134,7 +140,7 @@ def _cleared_by(facts: PersonFacts, code: str, day: dt.date) -> list[str]:
     out: list[str] = []
     for t in facts.trainings:
         if t.date == day and t.kind in kinds:
-            out.append(f"{TRAINING_LABELS.get(t.kind, t.kind)} {t.hours} 学时")
+            out.append(f"{TRAINING_LABELS.get(t.kind, t.kind)} {fmt_hours(t.hours)} 学时")
     for e in facts.exams:
         if e.date == day and e.purpose in purposes and e.passed:
             out.append(f"{EXAM_LABELS.get(e.purpose, e.purpose)} 合格")

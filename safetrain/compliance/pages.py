@@ -125,8 +125,7 @@ def _detail_value(key: str, value: Any) -> str:
         )
     if key == "requirements" and isinstance(value, list):
         return "；".join(
-            f"{c.get('needed_operation') or ''} {CERT_LABELS.get(str(c.get('needed_type')), '')}"
-            .strip()
+            f"{c.get('needed_operation') or ''} {CERT_LABELS.get(str(c.get('needed_type')), '')}".strip()
             for c in value
         )
     if isinstance(value, float):
@@ -259,9 +258,10 @@ def _from_cache(enterprise: Enterprise, on: dt.date) -> tuple[list[int], int, in
         in_post=Count("id", filter=Q(status=IN_POST)),
         on_leave=Count("id", filter=Q(status=ON_LEAVE)),
     )
-    if agg["stale"] or agg["employed"] != active_employments(
-        Scope.for_enterprise(enterprise), on
-    ).count():
+    if (
+        agg["stale"]
+        or agg["employed"] != active_employments(Scope.for_enterprise(enterprise), on).count()
+    ):
         return None
     blocked = list(
         rows.filter(status=IN_POST, may_work=False)
@@ -304,7 +304,9 @@ def enterprise_control(
         }
         source = "records"
     # a person whose cached row said blocked but who is cleared by now is left out
-    blocked = {pid: ev for pid, ev in evaluations.items() if ev.status == IN_POST and not ev.may_work}
+    blocked = {
+        pid: ev for pid, ev in evaluations.items() if ev.status == IN_POST and not ev.may_work
+    }
     counter: Counter[str] = Counter()
     for ev in blocked.values():
         counter.update(ev.blocking_codes)
@@ -318,7 +320,9 @@ def enterprise_control(
             .filter(person_id__in=shown)
             .prefetch_related("posts")
         ):
-            held = sorted((p for p in emp.posts.all() if p.from_date <= on), key=lambda p: p.from_date)
+            held = sorted(
+                (p for p in emp.posts.all() if p.from_date <= on), key=lambda p: p.from_date
+            )
             posts[emp.person_id] = (emp.role_category, held[-1].title if held else "")
     rows = [
         BlockedRow(
@@ -343,7 +347,16 @@ def enterprise_control(
     )
 
 
-EXPORT_HEADERS = ["序号", "姓名", "身份证号", "人员类别", "岗位", "不得上岗原因", "整改要求", "依据"]
+EXPORT_HEADERS = [
+    "序号",
+    "姓名",
+    "身份证号",
+    "人员类别",
+    "岗位",
+    "不得上岗原因",
+    "整改要求",
+    "依据",
+]
 
 
 def control_workbook(control: Control) -> bytes:
@@ -465,9 +478,7 @@ def archive_view(person: Person, on: dt.date | None = None) -> ArchiveView:
     return ArchiveView(
         card=card_from(person, ev, _enterprise(ev.enterprise)),
         history=history_from_facts(facts, on),
-        todos=list(
-            TodoItem.objects.filter(person=person).order_by("-created_on", "-id")[:100]
-        ),
+        todos=list(TodoItem.objects.filter(person=person).order_by("-created_on", "-id")[:100]),
     )
 
 
@@ -487,4 +498,3 @@ def enterprise_section(enterprise: Enterprise, viewer: User) -> tuple[str, str, 
         "compliance/enterprise_section.html",
         {"findings": finding_views(evaluate_enterprise(enterprise), dates.today())},
     )
-

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from safetrain.compliance import pages
-from safetrain.core.dates import parse_iso_date, today
+from safetrain.core import dates
+from safetrain.core.dates import parse_iso_date
 from safetrain.enterprises.models import Enterprise
 from safetrain.enterprises.selectors import enterprise_get, enterprise_get_by_id
 from safetrain.people.models import Person, User
@@ -42,12 +43,12 @@ def _on(request: HttpRequest) -> tuple[dt.date, str]:
     """?on=YYYY-MM-DD (default today); a bad date is reported and today is used."""
     raw = request.GET.get("on", "").strip()
     if not raw:
-        return today(), ""
+        return dates.today(), ""
     try:
         return parse_iso_date(raw), raw
     except ValueError:
         messages.error(request, f"日期“{raw}”无效，请按 YYYY-MM-DD 填写；下面显示今天的结论。")
-        return today(), ""
+        return dates.today(), ""
 
 
 def _enterprise(request: HttpRequest, credit_code: str) -> Enterprise:
@@ -124,7 +125,7 @@ def _control_page(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
             "code": code,
             "code_label": pages.code_label(code, on) if code else "",
             "on_raw": raw,
-            "is_today": control.on == today(),
+            "is_today": control.on == dates.today(),
         },
     )
 

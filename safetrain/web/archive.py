@@ -68,7 +68,7 @@ enterprise_sections: list[EnterpriseSectionFn] = []
 def render_enterprise_sections(
     enterprise: Any, viewer: User, request: HttpRequest | None = None
 ) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for fn in enterprise_sections:
         result = fn(enterprise, viewer)
         for section in result if isinstance(result, list) else [result]:
