@@ -192,12 +192,13 @@ def todo_sync(
     evs = [(pid, ev) for pid, ev in evaluations if pid in wanted]
     status = {pid: ev.status for pid, ev in evs}
     needs = _needs(evs)
-    open_items = [
-        item
-        for item in TodoItem.objects.filter(
+    # the open items, as plain values (no model instances, no JSON decoding): a range scan
+    open_rows = [
+        row
+        for row in TodoItem.objects.filter(
             cleared_on__isnull=True, person_id__gte=ids[0], person_id__lte=ids[-1]
-        )
-        if item.person_id in wanted
+        ).values_list("id", "person_id", "code", "kind", "needed", "enterprise_id")
+        if row[1] in wanted
     ]
     codes = {n.enterprise for n in needs.values() if n.enterprise}
     ent_ids: dict[str, int] = (
@@ -205,26 +206,27 @@ def todo_sync(
         if codes
         else {}
     )
+    cleared: dict[str, list[int]] = {}
     changed: list[TodoItem] = []
     seen: set[tuple[int, str, str]] = set()
-    for item in open_items:
-        key = (item.person_id, item.code, item.kind)
+    for item_id, pid, code, kind, needed, ent_id in open_rows:
+        key = (pid, code, kind)
         need = needs.get(key)
         if need is None:
-            st = status.get(item.person_id)
+            st = status.get(pid)
             if st is None or st not in (IN_POST, NOT_EMPLOYED):
                 continue  # on leave (or not evaluated): keep it open as it is
-            item.cleared_on = on
-            item.cleared_note = CLEARED_LEFT if st == NOT_EMPLOYED else CLEARED_DONE
-            changed.append(item)
-            counts["cleared"] += 1
+            note = CLEARED_LEFT if st == NOT_EMPLOYED else CLEARED_DONE
+            cleared.setdefault(note, []).append(item_id)
             continue
         seen.add(key)
-        ent_id = ent_ids.get(need.enterprise) if need.enterprise else None
-        if (item.needed, item.detail, item.enterprise_id) != (need.needed, need.detail, ent_id):
-            item.needed, item.detail, item.enterprise_id = need.needed, need.detail, ent_id
-            changed.append(item)
-            counts["updated"] += 1
+        new_ent = ent_ids.get(need.enterprise) if need.enterprise else None
+        # the detail follows the needed text (it holds the same numbers, plus the day's
+        # window end, which alone is no reason to rewrite the row)
+        if (needed, ent_id) != (need.needed, new_ent):
+            changed.append(
+                TodoItem(id=item_id, needed=need.needed, detail=need.detail, enterprise_id=new_ent)
+            )
     new = [
         TodoItem(
             person_id=n.person_id,
@@ -239,12 +241,17 @@ def todo_sync(
         if key not in seen
     ]
     counts["created"] = len(new)
+    counts["updated"] = len(changed)
+    counts["cleared"] = sum(len(v) for v in cleared.values())
     with transaction.atomic():
+        for note, item_ids in sorted(cleared.items()):
+            for i in range(0, len(item_ids), 500):
+                TodoItem.objects.filter(id__in=item_ids[i : i + 500]).update(
+                    cleared_on=on, cleared_note=note
+                )
         if changed:
             TodoItem.objects.bulk_update(
-                changed,
-                ["needed", "detail", "enterprise", "cleared_on", "cleared_note"],
-                batch_size=500,
+                changed, ["needed", "detail", "enterprise"], batch_size=500
             )
         if new:
             TodoItem.objects.bulk_create(new, batch_size=500)
