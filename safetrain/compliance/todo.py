@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from safetrain.compliance.domain import IN_POST, NOT_EMPLOYED, Evaluation, Finding
 from safetrain.compliance.models import TodoItem
@@ -166,6 +166,39 @@ def _needs(evaluations: Iterable[tuple[int, Evaluation]]) -> dict[tuple[int, str
     return out
 
 
+_INSERT_COLUMNS = [
+    "person_id",
+    "enterprise_id",
+    "code",
+    "kind",
+    "needed",
+    "detail",
+    "created_on",
+    "cleared_note",
+]
+
+
+def _insert(items: list[TodoItem]) -> None:
+    """One executemany INSERT (bulk_create's per-object work dominated a city-wide recompute);
+    values are prepared by the model fields themselves."""
+    meta = TodoItem._meta
+    fields: list[Any] = [meta.get_field(c.removesuffix("_id")) for c in _INSERT_COLUMNS]
+    q = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {q(meta.db_table)} ({', '.join(q(c) for c in _INSERT_COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"
+    )
+    rows = [
+        tuple(
+            f.get_db_prep_save(getattr(item, c), connection)
+            for f, c in zip(fields, _INSERT_COLUMNS, strict=True)
+        )
+        for item in items
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def todo_sync(
     person_ids: Iterable[int],
     *,
@@ -254,5 +287,5 @@ def todo_sync(
                 changed, ["needed", "detail", "enterprise"], batch_size=500
             )
         if new:
-            TodoItem.objects.bulk_create(new, batch_size=500)
+            _insert(new)
     return counts
