@@ -43,3 +43,53 @@ class PersonStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.as_of} {self.status} may_work={self.may_work}"
+
+
+class TodoItem(models.Model):
+    """One piece of remedial work (a training or an exam) that a blocking finding asks for.
+
+    Put on the worker's and the enterprise admin's to-do lists when the finding appears, marked
+    cleared (never deleted: the archive keeps them) when its part is done or the finding clears.
+    Maintained only by ``safetrain.compliance.todo.todo_sync``; see docs/compliance-pages.md.
+    """
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", "培训"
+        EXAM = "exam", "考试"
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="compliance_todos"
+    )
+    # the enterprise of the active employment when the item was last synced (whose admin acts)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="compliance_todos",
+    )
+    code = models.CharField(max_length=40)  # the finding code, e.g. VIOLATION_RETRAINING_PENDING
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    needed = models.CharField(max_length=255)  # e.g. 三违脱产培训 24.0 学时（还差 16.0 学时）
+    detail = models.JSONField(default=dict)  # the finding's detail when last synced
+    created_on = models.DateField()
+    cleared_on = models.DateField(null=True, blank=True)
+    cleared_note = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "code", "kind"],
+                condition=models.Q(cleared_on__isnull=True),
+                name="todo_one_open_per_person_code_kind",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["enterprise", "cleared_on"], name="todo_ent_cleared"),
+            models.Index(fields=["person", "cleared_on"], name="todo_person_cleared"),
+        ]
+        ordering = ["created_on", "id"]
+
+    def __str__(self) -> str:
+        state = f"cleared {self.cleared_on}" if self.cleared_on else "open"
+        return f"{self.person_id} {self.code} {self.kind} {state}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from safetrain.compliance.domain import Evaluation
 from safetrain.compliance.engine import evaluate_persons
 from safetrain.compliance.models import PersonStatus
+from safetrain.compliance.todo import todo_sync
 from safetrain.core import dates
 from safetrain.enterprises.models import Enterprise
 from safetrain.people.models import Person
@@ -78,13 +79,17 @@ def _write(evaluations: list[tuple[int, Evaluation]]) -> int:
 
 
 def refresh_persons(person_ids: Iterable[int], on: dt.date | None = None) -> int:
-    """Recompute and store today's status of these persons (set-based)."""
+    """Recompute and store today's status of these persons (set-based), and sync their
+    remedial to-dos from the same evaluations (compliance.todo)."""
     on = on or dates.today()
     ids = sorted(set(person_ids))
     if not ids:
         return 0
     with transaction.atomic():
-        return _write(list(evaluate_persons(ids, on)))
+        evaluations = list(evaluate_persons(ids, on))
+        written = _write(evaluations)
+        todo_sync(ids, on=on, evaluations=evaluations)
+        return written
 
 
 def refresh_person(person: Person | int) -> PersonStatus:

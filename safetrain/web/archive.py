@@ -56,3 +56,26 @@ def render_sections(
         html = render_to_string(template_name, ctx, request=request)
         out.append({"id": f"section-{index}", "title": title, "html": html})
     return out
+
+
+# Sections of the enterprise page (the same contract: a callable (enterprise, viewer) returning
+# a section, a list of sections, or None), e.g. the records' drills and incidents.
+EnterpriseSectionFn = Callable[[Any, "User"], Any]
+
+enterprise_sections: list[EnterpriseSectionFn] = []
+
+
+def render_enterprise_sections(
+    enterprise: Any, viewer: User, request: HttpRequest | None = None
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for fn in enterprise_sections:
+        result = fn(enterprise, viewer)
+        for section in result if isinstance(result, list) else [result]:
+            if section is None:
+                continue
+            title, template_name, context = section
+            ctx = {**context, "enterprise": enterprise, "viewer": viewer}
+            html = render_to_string(template_name, ctx, request=request)
+            out.append({"id": f"esection-{len(out)}", "title": title, "html": html})
+    return out

@@ -42,6 +42,10 @@ NAV: list[NavItem] = [
     NavItem(_("Certificate reminders"), "certificates:reminders", frozenset({"enterprise_admin"})),
     NavItem(_("My certificates"), "certificates:mine", frozenset({"worker"}), "certificate"),
     NavItem(_("Training and exam records"), "records:index", frozenset({"enterprise_admin"})),
+    NavItem(_("Can I work today?"), "compliance:me", frozenset({"worker"}), "status"),
+    NavItem(_("To-do"), "compliance:todo", frozenset({"worker"}), "todo"),
+    NavItem(_("Work clearance"), "compliance:enterprise_mine", frozenset({"enterprise_admin"})),
+    NavItem(_("Remedial to-dos"), "compliance:remedial_mine", frozenset({"enterprise_admin"})),
     NavItem(_("Accounts"), "account_list", frozenset(ADMINS | {"enterprise_admin"}), "accounts"),
 ]
 

@@ -34,7 +34,7 @@ from safetrain.people.services import user_create
 from safetrain.regions.selectors import county_list
 from safetrain.web import labels
 from safetrain.web import selectors as web_selectors
-from safetrain.web.archive import render_sections
+from safetrain.web.archive import render_enterprise_sections, render_sections
 from safetrain.web.forms import (
     AccountForm,
     EnterpriseForm,
@@ -178,6 +178,7 @@ def enterprise_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
             "page": page,
             "rows": rows,
             "can_edit": effective_role(viewer) in ADMINS,
+            "sections": render_enterprise_sections(enterprise, viewer, request),
         },
     )
 
