@@ -600,7 +600,7 @@ class CityGenerator:
         if leave_eligible and "RETURN_TRAINING_PENDING" not in self.forced:
             start = today - rng.randint(130, 190) * DAY
             cur.leaves.append((start, today - rng.randint(2, 20) * DAY))
-        elif rng.random() < 0.07:
+        elif rng.random() < 0.07 and not cur.no_cert:
             lo = max(cur.start, HISTORY_START)
             hi = min(cur.end or today, today) - DAY
             if lo < hi:

@@ -104,7 +104,9 @@ class SeedResult:
 
 
 def job_type_map() -> dict[str, tuple[int, str | None]]:
-    return {name: (pk, op) for pk, name, op in JobType.objects.values_list("id", "name", "operation_id")}
+    return {
+        name: (pk, op) for pk, name, op in JobType.objects.values_list("id", "name", "operation_id")
+    }
 
 
 def next_ids() -> Ids:
@@ -134,7 +136,7 @@ class Loader:
     @contextlib.contextmanager
     def bulk_phase(self) -> Iterator[None]:
         """SQLite: no fsync per commit and a larger page cache while loading (restored after)."""
-        if self.vendor != "sqlite":
+        if self.vendor != "sqlite" or connection.in_atomic_block:
             yield
             return
         with connection.cursor() as cur:
@@ -222,7 +224,9 @@ def seed_city(
         )
     started = time.perf_counter()
     result = SeedResult(persons=persons, seed=seed, today=today.isoformat())
-    gen = CityGenerator(persons=persons, seed=seed, today=today, job_types=job_type_map(), ids=next_ids())
+    gen = CityGenerator(
+        persons=persons, seed=seed, today=today, job_types=job_type_map(), ids=next_ids()
+    )
     loader = Loader()
     with loader.bulk_phase():
         loader.write(gen.enterprises())
