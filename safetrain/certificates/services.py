@@ -21,6 +21,7 @@ from safetrain.certificates.models import (
     CertificateType,
     Notification,
 )
+from safetrain.core import events
 from safetrain.core.dates import today
 from safetrain.core.errors import Conflict, NotAllowed, ValidationFailed
 
@@ -140,6 +141,7 @@ def certificate_issue(
         review_due=review_due,
     )
     with transaction.atomic():
+        events.person_changed(person.pk)
         existing = (
             Certificate.objects.select_for_update()
             .filter(cert_type=cert_type, number=number)
@@ -209,6 +211,7 @@ def certificate_review_record(
     if passed_on > today():
         raise ValidationFailed("复审通过日期不能晚于今天", fields={"passed_on": "晚于今天"})
     with transaction.atomic():
+        events.person_changed(certificate.person_id)
         cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
         same = CertificateReview.objects.filter(certificate=cert, passed_on=passed_on).first()
         if same is not None:
@@ -281,6 +284,7 @@ def certificate_revoke(
     """Revoke (吊销): counts as revoked on every date. Idempotent."""
     _check_actor(actor, certificate.person)
     with transaction.atomic():
+        events.person_changed(certificate.person_id)
         Certificate.objects.filter(pk=certificate.pk).update(revoked=True)
     certificate.revoked = True
     return certificate

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from safetrain.catalog.models import EmploymentForm, JobType, RoleCategory, SpecialOperation
-from safetrain.core import crypto
+from safetrain.core import crypto, events
 from safetrain.core.errors import Conflict, NotAllowed, ValidationFailed
 from safetrain.core.identifiers import (
     InvalidIdentifier,
@@ -154,6 +154,7 @@ def employment_start(
         raise ValidationFailed("离职日期早于入职日期", fields={"end_date": "离职日期早于入职日期"})
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()
+        events.person_changed(person.pk)
         clash = overlapping_employment(person.pk, start_date, end_date)
         if clash is not None:
             raise Conflict(
@@ -190,6 +191,7 @@ def employment_end(
     if end_date < employment.start_date:
         raise ValidationFailed("离职日期早于入职日期", fields={"end_date": "离职日期早于入职日期"})
     with transaction.atomic():
+        events.person_changed(employment.person_id)
         employment.end_date = end_date
         employment.save(update_fields=["end_date"])
     return employment
@@ -212,6 +214,7 @@ def post_change(
             "变动日期须在入职日期之后、离职日期之前", fields={"from_date": "不在任职期间内"}
         )
     with transaction.atomic():
+        events.person_changed(employment.person_id)
         if Post.objects.filter(employment=employment, from_date=from_date).exists():
             raise Conflict("该日期已有岗位变动", fields={"from_date": "重复"})
         return Post.objects.create(
@@ -244,6 +247,7 @@ def leave_record(
     if end_date is not None and end_date < start_date:
         raise ValidationFailed("离岗结束早于离岗开始", fields={"end_date": "早于开始"})
     with transaction.atomic():
+        events.person_changed(employment.person_id)
         for other in employment.leaves.all():
             if ranges_overlap(start_date, end_date, other.start_date, other.end_date):
                 raise Conflict("与已有离岗记录重叠", fields={"start_date": "重叠"})

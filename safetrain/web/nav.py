@@ -39,6 +39,9 @@ NAV: list[NavItem] = [
     NavItem(_("People"), "person_list", SCOPED, "people"),
     NavItem(_("Import workbook"), "workbook:import", frozenset(ADMINS | {"enterprise_admin"})),
     NavItem(_("Certificates"), "certificates:ledger", SCOPED, "certificate"),
+    NavItem(_("Certificate reminders"), "certificates:reminders", frozenset({"enterprise_admin"})),
+    NavItem(_("My certificates"), "certificates:mine", frozenset({"worker"}), "certificate"),
+    NavItem(_("Training and exam records"), "records:index", frozenset({"enterprise_admin"})),
     NavItem(_("Accounts"), "account_list", frozenset(ADMINS | {"enterprise_admin"}), "accounts"),
 ]
 

@@ -48,6 +48,19 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test starts from a flushed database: put the reference data back.
+
+    (serialized_rollback is not used: it clashes with content types re-created after a flush.)"""
+    if "live_server" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from safetrain.catalog.services import catalog_load
+
+    catalog_load()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")

@@ -7,7 +7,7 @@ import pytest
 from tests.e2e.conftest import screenshot
 from tests.e2e.journeys import build_world, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 

@@ -7,16 +7,27 @@ import pytest
 from tests.e2e.conftest import screenshot
 from tests.e2e.journeys import build_world, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
-ALL_ENTRIES = {"首页", "我的档案", "企业", "人员", "导入表格", "证书台账", "账号"}
+ALL_ENTRIES = {
+    "首页",
+    "我的档案",
+    "我的证书",
+    "企业",
+    "人员",
+    "导入表格",
+    "证书台账",
+    "证书提醒",
+    "培训考核记录",
+    "账号",
+}
 MENUS = {
-    "city_admin": {"首页", "企业", "人员", "账号"},
-    "county_admin": {"首页", "企业", "人员", "账号"},
-    "enterprise_admin": {"首页", "企业", "人员", "账号"},
-    "inspector": {"首页", "企业", "人员"},
+    "city_admin": {"首页", "企业", "人员", "证书台账", "账号"},
+    "county_admin": {"首页", "企业", "人员", "证书台账", "账号"},
+    "enterprise_admin": {"首页", "企业", "人员", "证书台账", "证书提醒", "培训考核记录", "账号"},
+    "inspector": {"首页", "企业", "人员", "证书台账"},
     "trainer": {"首页"},
-    "worker": {"首页", "我的档案"},
+    "worker": {"首页", "我的档案", "我的证书"},
 }
 ROLE_LABELS = {
     "city_admin": "市局管理员",
@@ -27,7 +38,7 @@ ROLE_LABELS = {
     "worker": "从业人员",
 }
 # pages of other apps appear when those apps are installed (their url names resolve)
-OPTIONAL = {"导入表格", "证书台账"}
+OPTIONAL = {"导入表格"}
 
 
 @pytest.mark.parametrize("role", list(MENUS))

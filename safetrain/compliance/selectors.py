@@ -1,0 +1,72 @@
+"""Reads of the compliance app, scoped by jurisdiction (DESIGN §1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from safetrain.compliance.domain import Evaluation, Finding
+from safetrain.compliance.engine import Rates, Scope, evaluate_enterprise, evaluate_person, rates
+from safetrain.core.errors import NotAllowed, NotFound, ValidationFailed
+from safetrain.core.scope import is_citywide, region_codes
+from safetrain.enterprises.models import Enterprise
+from safetrain.enterprises.selectors import enterprise_get
+from safetrain.people.models import User
+from safetrain.people.selectors import person_get
+from safetrain.regions.models import CITY_CODE, Region
+
+
+def person_compliance_get(*, viewer: User, uid: str, on: dt.date | None = None) -> Evaluation:
+    person = person_get(viewer=viewer, uid=uid)
+    if person is None:
+        raise NotFound("未找到该人员，或不在您的管辖范围内")
+    return evaluate_person(person, on)
+
+
+def rates_scope(*, viewer: User, region: str | None = None, enterprise: str | None = None) -> Scope:
+    """The scope a viewer asks for; by default the viewer's whole jurisdiction.
+
+    An enterprise outside the jurisdiction is 404 (its existence is not disclosed); a region
+    outside it is 403 (regions are public reference data)."""
+    if region and enterprise:
+        raise ValidationFailed(
+            "region 与 enterprise 只能指定一个", fields={"region": "与 enterprise 互斥"}
+        )
+    if enterprise:
+        ent = enterprise_get(viewer=viewer, credit_code=enterprise)
+        if ent is None:
+            raise NotFound("未找到该企业，或不在您的管辖范围内")
+        return Scope.for_enterprise(ent)
+    codes = region_codes(viewer)
+    if region:
+        if not Region.objects.filter(code=region).exists():
+            raise NotFound(f"未知行政区划 {region}", fields={"region": "未知"})
+        if codes is not None and region not in codes:
+            raise NotAllowed("无权查看该行政区划的统计", fields={"region": "超出管辖范围"})
+        return Scope.for_region(region)
+    if is_citywide(viewer):
+        return Scope.for_region(CITY_CODE)
+    if codes:
+        return Scope.for_region(codes[0])
+    if viewer.role == "enterprise_admin" and viewer.enterprise_id:
+        ent_obj = Enterprise.objects.get(pk=viewer.enterprise_id)
+        return Scope.for_enterprise(ent_obj)
+    raise NotAllowed("该角色无权查看统计")
+
+
+def rates_get(
+    *,
+    viewer: User,
+    region: str | None = None,
+    enterprise: str | None = None,
+    on: dt.date | None = None,
+) -> Rates:
+    return rates(rates_scope(viewer=viewer, region=region, enterprise=enterprise), on)
+
+
+def enterprise_findings_get(
+    *, viewer: User, credit_code: str, on: dt.date | None = None
+) -> tuple[Enterprise, list[Finding]]:
+    ent = enterprise_get(viewer=viewer, credit_code=credit_code)
+    if ent is None:
+        raise NotFound("未找到该企业，或不在您的管辖范围内")
+    return ent, evaluate_enterprise(ent, on)

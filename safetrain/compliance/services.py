@@ -1,0 +1,103 @@
+"""Writes of the compliance app: the materialized per-person status for today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from safetrain.compliance.domain import Evaluation
+from safetrain.compliance.engine import evaluate_persons
+from safetrain.compliance.models import PersonStatus
+from safetrain.core import dates
+from safetrain.enterprises.models import Enterprise
+from safetrain.people.models import Person
+
+log = logging.getLogger(__name__)
+
+_COLUMNS = [
+    "person_id",
+    "as_of",
+    "status",
+    "may_work",
+    "enterprise_id",
+    "blocking_codes",
+    "codes",
+    "covered",
+    "cert_required",
+    "certified",
+    "aware",
+    "policy_version",
+    "computed_at",
+]
+
+
+def _write(evaluations: list[tuple[int, Evaluation]]) -> int:
+    """Upsert the rows in one statement per batch (INSERT … ON CONFLICT DO UPDATE, which SQLite
+    and PostgreSQL both speak); values are prepared by the model fields themselves."""
+    codes = {ev.enterprise for _, ev in evaluations if ev.enterprise}
+    ent_ids = dict(
+        Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "id")
+    )
+    meta = PersonStatus._meta
+    prep: dict[str, Any] = {c: meta.get_field(c.removesuffix("_id")) for c in _COLUMNS}
+    now = prep["computed_at"].get_db_prep_save(timezone.now(), connection)
+    rows = []
+    for pid, ev in evaluations:
+        rows.append(
+            (
+                pid,
+                prep["as_of"].get_db_prep_save(ev.as_of, connection),
+                ev.status,
+                ev.may_work,
+                ent_ids.get(ev.enterprise) if ev.enterprise else None,
+                prep["blocking_codes"].get_db_prep_save(ev.blocking_codes, connection),
+                prep["codes"].get_db_prep_save(ev.codes, connection),
+                ev.covered,
+                ev.cert_required,
+                ev.certified,
+                ev.aware,
+                ev.policy_version,
+                now,
+            )
+        )
+    q = connection.ops.quote_name
+    cols = ", ".join(q(c) for c in _COLUMNS)
+    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in _COLUMNS if c != "person_id")
+    sql = (
+        f"INSERT INTO {q(meta.db_table)} ({cols}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
+        f"ON CONFLICT ({q('person_id')}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(rows)
+
+
+def refresh_persons(person_ids: Iterable[int], on: dt.date | None = None) -> int:
+    """Recompute and store today's status of these persons (set-based)."""
+    on = on or dates.today()
+    ids = sorted(set(person_ids))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        return _write(list(evaluate_persons(ids, on)))
+
+
+def refresh_person(person: Person | int) -> PersonStatus:
+    pid = person if isinstance(person, int) else person.pk
+    refresh_persons([pid])
+    return PersonStatus.objects.get(person_id=pid)
+
+
+def recompute_all(*, chunk: int = 20000, on: dt.date | None = None) -> int:
+    """`safetrain compliance recompute`: every person's status for today."""
+    on = on or dates.today()
+    ids = list(Person.objects.order_by("id").values_list("id", flat=True))
+    done = 0
+    for i in range(0, len(ids), chunk):
+        done += refresh_persons(ids[i : i + chunk], on)
+    return done
