@@ -233,3 +233,45 @@ def test_seed_command_refuses_a_database_with_data(capsys: pytest.CaptureFixture
         birth_date=TODAY,
     )
     assert p.pk > 40
+
+
+ALL_CODES = [
+    "PREJOB_TRAINING_MISSING",
+    "PREJOB_EXAM_MISSING",
+    "CERT_MISSING",
+    "CERT_JOB_MISMATCH",
+    "CERT_PENDING",
+    "CERT_EXPIRED",
+    "CERT_REVIEW_OVERDUE",
+    "CERT_EXPIRING_SOON",
+    "CERT_REVIEW_DUE_SOON",
+    "VIOLATION_RETRAINING_PENDING",
+    "RETURN_TRAINING_PENDING",
+    "TRANSFER_TRAINING_PENDING",
+    "ACCIDENT_RETRAINING_PENDING",
+    "INITIAL_HOURS_SHORT",
+    "ANNUAL_HOURS_PENDING",
+    "ANNUAL_HOURS_SHORT",
+    "DRILL_OVERDUE",
+    "DRILL_DUE",
+]
+
+
+def test_every_finding_code_occurs(city: dict[str, int]) -> None:
+    from safetrain.compliance.engine import evaluate_enterprise, evaluate_persons
+
+    seen: dict[str, int] = defaultdict(int)
+    statuses: dict[str, int] = defaultdict(int)
+    for _pid, ev in evaluate_persons(list(Person.objects.values_list("id", flat=True)), TODAY):
+        statuses[ev.status] += 1
+        statuses["may_work"] += ev.may_work
+        for code in ev.codes:
+            seen[code] += 1
+    for ent in Enterprise.objects.all():
+        for f in evaluate_enterprise(ent, TODAY):
+            seen[f.code] += 1
+    assert [c for c in ALL_CODES if not seen[c]] == []
+    # a realistic share: most people in post may work, a minority is blocked
+    assert statuses["in_post"] > 270
+    assert 0.8 < statuses["may_work"] / statuses["in_post"] < 0.97
+    assert statuses["on_leave"] + statuses["not_employed"] > 0
