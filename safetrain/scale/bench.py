@@ -301,7 +301,59 @@ def step_token(sample: int) -> dict[str, Any]:
     return {"token": token_create(user=user), "uids": uids}
 
 
+def step_fixtures(sample: int) -> dict[str, Any]:
+    """Accounts for the load test: a city admin and each county's admin with a bearer token and
+    a signed-in web session (so 500 simulated users need no 500 password hashes), persons in
+    post to look up, and enterprises per county for ledger pages."""
+    import secrets
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from safetrain.core import dates
+    from safetrain.enterprises.models import Enterprise
+    from safetrain.people.models import Employment
+    from safetrain.people.services import token_create, user_create
+    from safetrain.regions.data import COUNTIES
+
+    accounts = []
+    for region, role in [("140500", "city_admin")] + [(c, "county_admin") for c, _ in COUNTIES]:
+        user = user_create(
+            actor=None,
+            username=f"load_{region}_{secrets.token_hex(2)}",
+            password=secrets.token_urlsafe(16),
+            role=role,
+            region_code=region,
+        )
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        accounts.append(
+            {
+                "region": region,
+                "role": role,
+                "token": token_create(user=user),
+                "session": session.session_key,
+            }
+        )
+    on = dates.today()
+    persons: dict[str, list[str]] = {}
+    for region, uid in (
+        Employment.objects.filter(start_date__lte=on, end_date__isnull=True)
+        .order_by("?")
+        .values_list("enterprise__region_id", "person__uid")[:sample]
+    ):
+        persons.setdefault(region, []).append(str(uid))
+    enterprises: dict[str, list[str]] = {}
+    for region, code in Enterprise.objects.values_list("region_id", "credit_code"):
+        enterprises.setdefault(region, []).append(code)
+    return {"accounts": accounts, "persons": persons, "enterprises": enterprises}
+
+
 STEPS: dict[str, Callable[..., dict[str, Any]]] = {
+    "fixtures": step_fixtures,
     "seed": step_seed,
     "recompute": step_recompute,
     "rates": step_rates,

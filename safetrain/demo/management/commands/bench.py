@@ -73,8 +73,8 @@ class Command(ExitOneCommand):
             out = bench.step_rates(opts["repeat"], dt.date.fromisoformat(opts["on"]))
         elif name in ("recompute", "import"):
             out = bench.STEPS[name](opts["repeat"])
-        elif name == "token":
-            out = bench.step_token(opts["sample"])
+        elif name in ("token", "fixtures"):
+            out = bench.STEPS[name](opts["sample"])
         else:
             raise CommandError(f"unknown step {name}")
         self.stdout.write(json.dumps(out, ensure_ascii=False))
