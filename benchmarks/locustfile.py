@@ -22,7 +22,8 @@ from urllib.parse import urlparse
 
 from locust import HttpUser, between, events, task
 
-FIXTURES: dict[str, Any] = json.loads(open(os.environ["LOADTEST_FIXTURES"]).read())
+with open(os.environ["LOADTEST_FIXTURES"]) as _fh:
+    FIXTURES: dict[str, Any] = json.load(_fh)
 MAX_REQUESTS = int(os.environ.get("LOADTEST_MAX_REQUESTS", "30000"))
 COUNTY_ACCOUNTS = [a for a in FIXTURES["accounts"] if a["role"] == "county_admin"]
 CITY = next(a for a in FIXTURES["accounts"] if a["role"] == "city_admin")
@@ -69,7 +70,9 @@ class BureauUser(HttpUser):
     def worker_status(self) -> None:
         uid = random.choice(self.persons)
         self.client.get(
-            f"/api/v1/persons/{uid}/compliance", headers=self.auth, name="/api/v1/persons/[id]/compliance"
+            f"/api/v1/persons/{uid}/compliance",
+            headers=self.auth,
+            name="/api/v1/persons/[id]/compliance",
         )
 
     @task(2)
@@ -87,4 +90,8 @@ class BureauUser(HttpUser):
 
     @task(1)
     def county_rates(self) -> None:
-        self.client.get(f"/api/v1/rates?region={self.account['region']}", headers=self.auth, name="/api/v1/rates?region=[county]")
+        self.client.get(
+            f"/api/v1/rates?region={self.account['region']}",
+            headers=self.auth,
+            name="/api/v1/rates?region=[county]",
+        )

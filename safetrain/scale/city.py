@@ -23,6 +23,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from safetrain.catalog.data import JOB_TYPES
 from safetrain.certificates.matching import default_dates
@@ -825,7 +826,7 @@ class CityGenerator:
                 exam(t0 + 3 * DAY, "violation", "三违人员培训考试", must_pass=True, ent_=cur.ent)
 
         # ---- certificates
-        certs: list[tuple] = []
+        certs: list[list[Any]] = []
         reviews: list[tuple] = []
         held_ops: list[str] = []
         for emp in emps:
@@ -874,7 +875,7 @@ class CityGenerator:
             batch.rows["training"].append((self.ids.take("training"), pid, *t))
         for x in exams:
             batch.rows["exam"].append((self.ids.take("exam"), pid, *x))
-        batch.rows["certificate"].extend(certs)
+        batch.rows["certificate"].extend(tuple(c) for c in certs)
         batch.rows["review"].extend(reviews)
 
     # ------------------------------------------------------------------------- certificates
@@ -885,7 +886,7 @@ class CityGenerator:
 
     def _cert(
         self,
-        certs: list[tuple],
+        certs: list[list[Any]],
         pid: int,
         cert_type: str,
         op: str | None,
@@ -926,7 +927,7 @@ class CityGenerator:
 
     def _review(
         self,
-        certs: list[tuple],
+        certs: list[list[Any]],
         reviews: list[tuple],
         cid: int,
         due: dt.date,
@@ -962,7 +963,7 @@ class CityGenerator:
         op: str,
         eligible: bool,
         current: bool,
-        certs: list[tuple],
+        certs: list[list[Any]],
         reviews: list[tuple],
         train,
     ) -> None:
@@ -1034,7 +1035,7 @@ class CityGenerator:
         if due is not None and scenario not in ("CERT_REVIEW_OVERDUE", "CERT_REVIEW_DUE_SOON"):
             self._review(certs, reviews, cid, due, issued, train)
 
-    def _mgmt_certs(self, pid: int, emp: Emp, *, certs: list[tuple], exam) -> None:
+    def _mgmt_certs(self, pid: int, emp: Emp, *, certs: list[list[Any]], exam) -> None:
         rng = self.rng
         today = self.today
         region = emp.ent.region

@@ -113,7 +113,7 @@ def next_ids() -> Ids:
     ids = Ids()
     for table in TABLES:
         model = COLUMNS[table][0]
-        top = model.objects.aggregate(m=models.Max("pk"))["m"] or 0
+        top = model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0
         setattr(ids, table, top + 1)
     return ids
 

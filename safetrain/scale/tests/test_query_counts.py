@@ -41,7 +41,9 @@ def queries(client: Client, url: str) -> int:
         ("/api/v1/persons?page_size={n}", 6),
     ],
 )
-def test_api_lists_query_count_is_flat(clients: tuple[Client, Client], url: str, bound: int) -> None:
+def test_api_lists_query_count_is_flat(
+    clients: tuple[Client, Client], url: str, bound: int
+) -> None:
     api, _ = clients
     few, many = queries(api, url.format(n=3)), queries(api, url.format(n=50))
     assert few == many
