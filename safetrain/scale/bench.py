@@ -559,6 +559,8 @@ class Database:
         if self.url:
             env["DATABASE_URL"] = self.url
         env["DEBUG"] = "0"
+        # persistent connections, as docs/deployment.md recommends for gunicorn
+        env.setdefault("DB_CONN_MAX_AGE", "60")
         env.pop("SAFETRAIN_TESTING", None)
         return env
 
@@ -719,7 +721,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         f"DuckDB loaded {rates['rows']:,} rows from the database in {rates['duckdb_load']:.1f} s "
         f"(CSV copy, not part of the reference time). HTTP: {CONCURRENCY} client threads on the "
-        f"same machine, {WORKERS} sync workers, {h['ping']['requests']:,}/"
+        f"same machine, {WORKERS} sync workers (DB_CONN_MAX_AGE=60), {h['ping']['requests']:,}/"
         f"{h['compliance']['requests']:,}/{h['rates']['requests']:,} requests "
         "(ping/compliance/rates).",
         "",
