@@ -17,6 +17,7 @@ DB=${DB:-safetrain_loadtest}
 PY=${PY:-.venv/bin/python}
 OUT=${OUT:-$(mktemp -d /tmp/safetrain-loadtest.XXXXXX)}
 PORT=${PORT:-8765}
+WAIT=${WAIT:-1,3}   # think time per user, seconds min,max
 
 export DATABASE_URL="$PGBASE/$DB" SAFETRAIN_DATA_DIR="$OUT/data" DEBUG=0 DB_CONN_MAX_AGE=60
 unset SAFETRAIN_TESTING || true
@@ -41,8 +42,8 @@ $PY -m gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WOR
 GPID=$!
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/api/v1/ping" >/dev/null && break; sleep 0.5; done
 
-echo "locust: $USERS users, spawn $SPAWN/s, $RUNTIME or $MAX_REQUESTS requests, $WORKERS gunicorn workers"
-LOADTEST_FIXTURES="$OUT/fixtures.json" LOADTEST_MAX_REQUESTS="$MAX_REQUESTS" \
+echo "locust: $USERS users, think time $WAIT s, spawn $SPAWN/s, $RUNTIME or $MAX_REQUESTS requests, $WORKERS gunicorn workers"
+LOADTEST_FIXTURES="$OUT/fixtures.json" LOADTEST_MAX_REQUESTS="$MAX_REQUESTS" LOADTEST_WAIT="$WAIT" \
   "$(dirname "$PY")/locust" -f benchmarks/locustfile.py --headless -u "$USERS" -r "$SPAWN" \
   --run-time "$RUNTIME" --host "http://127.0.0.1:$PORT" --csv "$OUT/locust" --only-summary \
   --loglevel WARNING 2>"$OUT/locust.log" || true

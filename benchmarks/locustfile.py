@@ -25,6 +25,8 @@ from locust import HttpUser, between, events, task
 with open(os.environ["LOADTEST_FIXTURES"]) as _fh:
     FIXTURES: dict[str, Any] = json.load(_fh)
 MAX_REQUESTS = int(os.environ.get("LOADTEST_MAX_REQUESTS", "30000"))
+# think time between a user's requests, seconds "min,max" (default 1–3 s: a stress pattern)
+WAIT = tuple(float(x) for x in os.environ.get("LOADTEST_WAIT", "1,3").split(","))
 COUNTY_ACCOUNTS = [a for a in FIXTURES["accounts"] if a["role"] == "county_admin"]
 CITY = next(a for a in FIXTURES["accounts"] if a["role"] == "city_admin")
 
@@ -54,7 +56,7 @@ def remember_env(environment: Any, **_kw: Any) -> None:
 class BureauUser(HttpUser):
     """A county's staff member: looks workers up, opens ledgers, checks the dashboard."""
 
-    wait_time = between(1, 3)
+    wait_time = between(WAIT[0], WAIT[1])
 
     def on_start(self) -> None:
         self.account = random.choice(COUNTY_ACCOUNTS)

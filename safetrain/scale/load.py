@@ -187,12 +187,25 @@ class Loader:
         return [(r[0], *meta, *r[1:]) for r in rows]
 
     def write(self, batch: Batch) -> None:
+        """One transaction per batch: COPY on PostgreSQL, executemany on SQLite."""
         with transaction.atomic(), connection.cursor() as cur:
             for table in TABLES:
                 rows = batch.rows[table]
                 if not rows:
                     continue
-                cur.executemany(self.sql[table], self._rows(table, rows))
+                values = self._rows(table, rows)
+                if self.vendor == "postgresql":
+                    model, cols = COLUMNS[table]
+                    qn = connection.ops.quote_name
+                    copy_sql = (
+                        f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in cols)}) "
+                        "FROM STDIN"
+                    )
+                    with cur.cursor.copy(copy_sql) as copy:
+                        for row in values:
+                            copy.write_row(row)
+                else:
+                    cur.executemany(self.sql[table], values)
                 self.counts[table] += len(rows)
 
     def finish(self) -> None:
