@@ -264,6 +264,7 @@ def register_routers() -> None:
         ("safetrain.certificates.api", "/certificates"),
         ("safetrain.compliance.api", "/"),
         ("safetrain.archive.api", "/"),
+        ("safetrain.scale.api", "/"),
     ]:
         try:
             mod = importlib.import_module(module)
