@@ -9,8 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("records/", include("safetrain.records.urls")),
     path("workbook/", include("safetrain.workbook.urls")),
-
-path("compliance/", include("safetrain.compliance.urls")),
+    path("compliance/", include("safetrain.compliance.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),
