@@ -4,6 +4,7 @@ from the policy version, a label, and a pure ``evaluate(facts, params, as_of)`` 
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,18 +37,20 @@ def metas(policy: Policy, codes: tuple[str, ...]) -> Mapping[str, FindingMeta]:
     return {code: policy.meta(code) for code in codes}
 
 
-class PersonRule:
+class PersonRule(ABC):
     """Base of the person rule kinds. Subclasses set id, label, codes and implement both methods."""
 
     id: ClassVar[str]
     label: ClassVar[str]
     codes: ClassVar[tuple[str, ...]]
 
-    def params(self, policy: Policy) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def params(self, policy: Policy) -> Any:
+        """The rule's typed parameters, taken from the policy version."""
 
+    @abstractmethod
     def evaluate(self, facts: PersonFacts, params: Any, as_of: dt.date) -> list[Finding]:
-        raise NotImplementedError  # pragma: no cover - abstract
+        """Pure: the findings of this rule for the facts on a day."""
 
 
 def hours_for(table: Mapping[tuple[str, str], Hours], employment: EmploymentFact) -> Hours:
