@@ -169,11 +169,6 @@ def person_archive(*, person: Person, on: dt.date) -> Archive:
     )
 
 
-def credit_code_taken(credit_code: str) -> bool:
-    """Whether any enterprise (in any scope) holds this code: the create form must not overwrite."""
-    return Enterprise.objects.filter(credit_code=credit_code.strip().upper()).exists()
-
-
 def enterprises_for_accounts(*, viewer: User) -> QuerySet[Enterprise]:
     return enterprise_list(viewer=viewer)
 

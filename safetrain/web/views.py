@@ -26,7 +26,12 @@ from safetrain.core.dates import today
 from safetrain.core.errors import NotAllowed, ServiceError
 from safetrain.core.identifiers import looks_like_id_number
 from safetrain.core.scope import is_citywide, region_codes
-from safetrain.enterprises.selectors import enterprise_get, enterprise_get_by_id, enterprise_list
+from safetrain.enterprises.selectors import (
+    enterprise_code_taken,
+    enterprise_get,
+    enterprise_get_by_id,
+    enterprise_list,
+)
 from safetrain.enterprises.services import enterprise_register
 from safetrain.people.models import Person, User
 from safetrain.people.selectors import person_get, person_list, person_lookup, user_list
@@ -202,7 +207,7 @@ def _enterprise_form(request: HttpRequest, enterprise: Any | None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         code = enterprise.credit_code if enterprise is not None else data["credit_code"]
-        if enterprise is None and web_selectors.credit_code_taken(code):
+        if enterprise is None and enterprise_code_taken(code):
             form.add_error(
                 "credit_code", _("An enterprise with this credit code is already registered.")
             )

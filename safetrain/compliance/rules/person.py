@@ -460,13 +460,8 @@ class HoursParams(RuleParams):
     from_year: int  # ANNUAL_HOURS_SHORT judges only years ≥ this
 
 
-class InitialHoursRule(PersonRule):
-    """INITIAL_HOURS_SHORT: a manager's lifetime `initial` hours (any employer, ≤ D) below the
-    initial hours of the current sector group and role."""
-
-    id = "initial_hours"
-    label = "初次培训学时"
-    codes = ("INITIAL_HOURS_SHORT",)
+class HoursRule(PersonRule):
+    """Shared parameters of the three hours rules: the hours table and the history cut-off."""
 
     def params(self, policy: Policy) -> HoursParams:
         return HoursParams(
@@ -474,6 +469,15 @@ class InitialHoursRule(PersonRule):
             hours=policy.hours_table,
             from_year=policy.numbers.history_cutoff.year,
         )
+
+
+class InitialHoursRule(HoursRule):
+    """INITIAL_HOURS_SHORT: a manager's lifetime `initial` hours (any employer, ≤ D) below the
+    initial hours of the current sector group and role."""
+
+    id = "initial_hours"
+    label = "初次培训学时"
+    codes = ("INITIAL_HOURS_SHORT",)
 
     def evaluate(self, facts: PersonFacts, params: HoursParams, as_of: dt.date) -> list[Finding]:
         emp = facts.employment_on(as_of)
@@ -498,20 +502,13 @@ def _year_hours(facts: PersonFacts, start: dt.date, end: dt.date) -> Decimal:
     return sum_hours(t for t in facts.trainings if start <= t.date <= end)
 
 
-class AnnualPendingRule(PersonRule):
+class AnnualPendingRule(HoursRule):
     """ANNUAL_HOURS_PENDING: employment started before 1 Jan of D's year; hours of all training
     dated 1 Jan – D (any employer) below the yearly hours."""
 
     id = "annual_pending"
     label = "本年度再培训学时"
     codes = ("ANNUAL_HOURS_PENDING",)
-
-    def params(self, policy: Policy) -> HoursParams:
-        return HoursParams(
-            meta=metas(policy, self.codes),
-            hours=policy.hours_table,
-            from_year=policy.numbers.history_cutoff.year,
-        )
 
     def evaluate(self, facts: PersonFacts, params: HoursParams, as_of: dt.date) -> list[Finding]:
         emp = facts.employment_on(as_of)
@@ -540,20 +537,13 @@ class AnnualPendingRule(PersonRule):
         ]
 
 
-class AnnualShortRule(PersonRule):
+class AnnualShortRule(HoursRule):
     """ANNUAL_HOURS_SHORT: employment started before 1 Jan of the previous year Y (Y ≥ the
     cut-off year 2024); hours dated in Y below the yearly hours (of the current role)."""
 
     id = "annual_short"
     label = "上年度再培训学时"
     codes = ("ANNUAL_HOURS_SHORT",)
-
-    def params(self, policy: Policy) -> HoursParams:
-        return HoursParams(
-            meta=metas(policy, self.codes),
-            hours=policy.hours_table,
-            from_year=policy.numbers.history_cutoff.year,
-        )
 
     def evaluate(self, facts: PersonFacts, params: HoursParams, as_of: dt.date) -> list[Finding]:
         emp = facts.employment_on(as_of)
