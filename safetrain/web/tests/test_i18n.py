@@ -14,7 +14,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-LOCALE_DIRS = [Path(p) for p in settings.LOCALE_PATHS]
+# The project catalogue plus each app's own (safetrain/<app>/locale), which Django also reads.
+LOCALE_DIRS = [Path(p) for p in settings.LOCALE_PATHS] + sorted(
+    Path(settings.BASE_DIR, "safetrain").glob("*/locale")
+)
 PO_FILES = sorted(p for d in LOCALE_DIRS for p in d.glob("*/LC_MESSAGES/*.po"))
 
 
