@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from safetrain.core import dates
 from safetrain.courses.models import Course, Enrolment
-from safetrain.people.models import Person, User
+from safetrain.enterprises.models import Enterprise, OrgUnit
+from safetrain.people.models import Employment, Person, Post, User
 from safetrain.people.selectors import active_employment
+
+if TYPE_CHECKING:
+    from safetrain.courses.services import GroupSpec
 
 
 def course_q(viewer: User) -> Q:
@@ -65,3 +70,43 @@ def recommended_for(person: Person, on: dt.date | None = None) -> list[Course]:
     from safetrain.courses.recommend import recommended_courses
 
     return recommended_courses(person, on or dates.today())
+
+
+def org_unit_subtree(unit: OrgUnit) -> list[int]:
+    """The unit and every unit under it."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in OrgUnit.objects.filter(enterprise_id=unit.enterprise_id).values_list(
+        "pk", "parent_id"
+    ):
+        children.setdefault(parent, []).append(pk)
+    result, todo = [], [unit.pk]
+    while todo:
+        pk = todo.pop()
+        result.append(pk)
+        todo.extend(children.get(pk, []))
+    return result
+
+
+def group_persons(*, enterprise: Enterprise, group: GroupSpec, on: dt.date) -> QuerySet[Person]:
+    """People employed at the enterprise on `on` (on leave included) matching every criterion of
+    the group; the job type and org unit are those of the post held on `on`."""
+    current = Post.objects.filter(employment=OuterRef("pk"), from_date__lte=on).order_by(
+        "-from_date"
+    )
+    employments = (
+        Employment.objects.filter(enterprise=enterprise, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .annotate(
+            cur_job=Subquery(current.values("job_type_id")[:1]),
+            cur_unit=Subquery(current.values("org_unit_id")[:1]),
+        )
+    )
+    if group.job_types:
+        employments = employments.filter(cur_job__in=[j.pk for j in group.job_types])
+    if group.org_unit is not None:
+        employments = employments.filter(cur_unit__in=org_unit_subtree(group.org_unit))
+    if group.role_categories:
+        employments = employments.filter(role_category__in=group.role_categories)
+    if group.hired_since is not None:
+        employments = employments.filter(start_date__gte=group.hired_since)
+    return Person.objects.filter(pk__in=employments.values("person_id"))
