@@ -128,11 +128,7 @@ def test_list_scope_filters_and_query_count(client, django_assert_max_num_querie
         "coal_mine:瓦斯检查工"
     ]
     data = client.get("/api/v1/courses?q=瓦斯 1讲", HTTP_AUTHORIZATION=f"Bearer {token}").json()
-    assert sorted(c["title"] for c in data["items"]) == [
-        "瓦斯防治第10讲",
-        "瓦斯防治第11讲",
-        "瓦斯防治第1讲",
-    ]
+    assert sorted(c["title"] for c in data["items"]) == ["瓦斯防治第11讲", "瓦斯防治第1讲"]
     data = client.get(
         "/api/v1/courses?topic=emergency", HTTP_AUTHORIZATION=f"Bearer {token}"
     ).json()
