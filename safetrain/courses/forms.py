@@ -58,7 +58,7 @@ class MarketFilterForm(forms.Form):
 class CourseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=128)
     summary = forms.CharField(
-        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Course summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     topic = forms.ChoiceField(label=_("Topic"))
     hours = forms.CharField(
