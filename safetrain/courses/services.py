@@ -349,16 +349,16 @@ def quiz_set(
         course.quiz_questions.all().delete()
         for order, q in enumerate(questions, start=1):
             choices = [c.strip() for c in q.choices if c and c.strip()]
-            answer = {a.strip().upper() for a in q.answer}
+            right_keys = {a.strip().upper() for a in q.answer}
             question = CourseQuizQuestion.objects.create(
                 course=course,
                 order=order,
                 stem=q.stem.strip(),
-                multiple=len(answer) > 1,
+                multiple=len(right_keys) > 1,
                 explanation=q.explanation.strip(),
             )
             CourseQuizChoice.objects.bulk_create(
-                CourseQuizChoice(question=question, key=k, text=text, correct=k in answer)
+                CourseQuizChoice(question=question, key=k, text=text, correct=k in right_keys)
                 for k, text in zip(QUIZ_KEYS, choices, strict=False)
             )
         if pass_mark not in (None, ""):

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import FileSystemStorage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -173,7 +174,9 @@ def enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
 def lesson_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Reading a lesson (authors preview; workers read when the study app is absent)."""
     lesson = _visible_lesson(request, pk)
-    playable = lesson.kind == "video" and lesson.file.name.lower().endswith((".mp4", ".webm"))
+    playable = lesson.kind == "video" and (lesson.file.name or "").lower().endswith(
+        (".mp4", ".webm")
+    )
     siblings = list(lesson.course.lessons.values_list("pk", "title"))
     return render(
         request,
@@ -190,7 +193,7 @@ def _visible_lesson(request: HttpRequest, pk: int) -> Lesson:
 
 
 @login_required
-def lesson_file_view(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_file_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A lesson's file for those who may see the course: streamed from local storage, or a
     redirect to the storage's (signed) URL when the storage is remote (S3-compatible)."""
     lesson = _visible_lesson(request, pk)
@@ -199,7 +202,7 @@ def lesson_file_view(request: HttpRequest, pk: int) -> HttpResponse:
     storage = lesson.file.storage
     if not isinstance(storage, FileSystemStorage):
         return redirect(lesson.file.url)
-    name = lesson.file.name.rsplit("/", 1)[-1]
+    name = (lesson.file.name or "").rsplit("/", 1)[-1]
     content_type = CONTENT_TYPES.get("." + name.rsplit(".", 1)[-1].lower(), "text/plain")
     response = FileResponse(lesson.file.open("rb"), content_type=content_type)
     response["Content-Disposition"] = "inline"

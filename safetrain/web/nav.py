@@ -87,9 +87,9 @@ def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
             }
         )
     # /courses/ and /courses/assign/ both prefix /courses/assign/: only the longest is current
-    longest = max((len(i["url"]) for i in items if i["active"]), default=0)
+    longest = max((len(str(i["url"])) for i in items if i["active"]), default=0)
     for entry in items:
-        entry["active"] = entry["active"] and len(entry["url"]) == longest
+        entry["active"] = bool(entry["active"]) and len(str(entry["url"])) == longest
     return items
 
 
