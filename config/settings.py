@@ -144,15 +144,14 @@ if TESTING:  # uploads made by tests never land in the working data directory
 # its options as JSON in SAFETRAIN_MEDIA_STORAGE_OPTIONS (docs/courses.md).
 STORAGES = {
     "default": {
-        "BACKEND": os.environ.get(
-            "SAFETRAIN_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
-        ),
-        "OPTIONS": json.loads(os.environ.get("SAFETRAIN_MEDIA_STORAGE_OPTIONS", "{}")),
+        "BACKEND": os.environ.get("SAFETRAIN_MEDIA_STORAGE")
+        or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": json.loads(os.environ.get("SAFETRAIN_MEDIA_STORAGE_OPTIONS") or "{}"),
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-COURSES_MAX_PDF_BYTES = int(os.environ.get("COURSES_MAX_PDF_BYTES", str(50 * 1024 * 1024)))
-COURSES_MAX_VIDEO_BYTES = int(os.environ.get("COURSES_MAX_VIDEO_BYTES", str(500 * 1024 * 1024)))
+COURSES_MAX_PDF_BYTES = int(os.environ.get("COURSES_MAX_PDF_BYTES") or 50 * 1024 * 1024)
+COURSES_MAX_VIDEO_BYTES = int(os.environ.get("COURSES_MAX_VIDEO_BYTES") or 500 * 1024 * 1024)
 
 # Uploads: workbooks above this size are refused before they are read.
 SAFETRAIN_MAX_UPLOAD_BYTES = int(
