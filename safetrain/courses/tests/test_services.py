@@ -96,6 +96,22 @@ def test_bad_course_input_names_the_field_and_writes_nothing(kw, field):
     assert Course.objects.count() == 0 and Lesson.objects.count() == 0
 
 
+def test_refused_attempts_are_logged(caplog):
+    trainer = make_user("trainer")
+    bad = SimpleUploadedFile("a.exe", b"MZ")
+    with caplog.at_level("WARNING", logger="safetrain.courses"), pytest.raises(ValidationFailed):
+        course_create(
+            actor=trainer,
+            spec=spec(
+                hours="0",
+                lessons=[LessonSpec(title="l", kind="pdf", duration_seconds=60, file=bad)],
+            ),
+        )
+    (record,) = caplog.records
+    assert trainer.username in record.getMessage() and "hours" in record.getMessage()
+    assert "lessons[0].file" in record.getMessage()
+
+
 def test_uploads_checked_for_type_size_and_content(settings):
     settings.COURSES_MAX_PDF_BYTES = 100
     good = SimpleUploadedFile("规程.pdf", b"%PDF-1.4 tiny", content_type="application/pdf")
@@ -274,10 +290,14 @@ def test_assignment_attaches_to_open_self_enrolment(roster):
     assert Enrolment.objects.filter(course=course).count() == 2
 
 
-def test_assignment_refusals_write_nothing(roster):
-    with pytest.raises(ValidationFailed) as err:
+def test_assignment_refusals_write_nothing(roster, caplog):
+    with (
+        caplog.at_level("WARNING", logger="safetrain.courses"),
+        pytest.raises(ValidationFailed) as err,
+    ):
         _assign(roster, GroupSpec(hired_since=dt.date(2027, 1, 1)))
     assert err.value.code == "empty_group"
+    assert "assignment_create refused" in caplog.text and roster["admin"].username in caplog.text
     with pytest.raises(ValidationFailed) as err:
         _assign(roster, GroupSpec(), due_date=TODAY - dt.timedelta(days=1))
     assert "due_date" in err.value.fields
