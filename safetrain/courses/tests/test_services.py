@@ -315,3 +315,29 @@ def test_assignment_refusals_write_nothing(roster, caplog):
             on=TODAY,
         )
     assert Assignment.objects.count() == 0 and Enrolment.objects.count() == 0
+
+
+def test_edit_that_would_delete_a_studied_lesson_is_refused(monkeypatch):
+    from django.db.models import ProtectedError
+    from django.db.models.query import QuerySet
+
+    trainer = make_user("trainer")
+    course = make_course(actor=trainer, lessons=2)
+    first, second = course.lessons.all()
+    original = QuerySet.delete
+
+    def protected(self):  # as when the study app's sessions point at the lesson (PROTECT)
+        if self.model is Lesson and self.filter(pk=first.pk).exists():
+            raise ProtectedError("protected", {first})
+        return original(self)
+
+    monkeypatch.setattr(QuerySet, "delete", protected)
+    with pytest.raises(ValidationFailed) as err:
+        course_update(
+            actor=trainer,
+            course=course,
+            spec=spec(lessons=[LessonSpec(id=second.pk, title="保留", duration_seconds=60)]),
+        )
+    assert "不能删除" in err.value.fields["lessons"]
+    course.refresh_from_db()
+    assert course.title != "瓦斯检查工岗位安全" and course.lessons.count() == 2
