@@ -1,0 +1,17 @@
+from django.urls import path
+
+from safetrain.inspections import views
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("", views.inspection_index, name="index"),
+    path("new/<str:credit_code>/", views.inspection_new, name="new"),
+    path("<int:pk>/", views.inspection_detail, name="detail"),
+    path("orders/", views.order_index, name="orders"),
+    path("orders/<int:pk>/", views.order_detail, name="order"),
+    path("enterprise/<str:credit_code>/order/", views.order_new, name="order_new"),
+    path("retests/", views.retest_index, name="retests"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/plan/<int:pk>/", views.plan_download, name="plan_download"),
+]
