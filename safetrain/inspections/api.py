@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from safetrain.core import dates
 from safetrain.core.errors import NotAllowed, NotFound, ValidationFailed
@@ -164,7 +164,7 @@ def order_issue(request: HttpRequest, payload: OrderIn) -> Any:
         note=payload.note,
     )
     fresh = selectors.order_list(viewer=request.user).get(pk=order.pk)  # type: ignore[arg-type]
-    return 201, order_out(fresh, dates.today())
+    return Status(201, order_out(fresh, dates.today()))
 
 
 @router.post("/orders/{number}/penalties", response={201: OrderOut})
@@ -182,4 +182,4 @@ def penalty_add(request: HttpRequest, number: str, payload: PenaltyIn) -> Any:
         note=payload.note,
     )
     fresh = selectors.order_list(viewer=request.user).get(pk=order.pk)  # type: ignore[arg-type]
-    return 201, order_out(fresh, dates.today())
+    return Status(201, order_out(fresh, dates.today()))

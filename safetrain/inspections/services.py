@@ -147,7 +147,7 @@ def in_post_candidates(enterprise: Enterprise, on: dt.date) -> list[Candidate]:
         post = posts[-1] if posts else None
         stratum = ""
         if post is not None:
-            if post.job_type_id:
+            if post.job_type is not None:
                 stratum = post.job_type.name
             else:  # a free-text post: its title, and the special operation it needs, if any
                 stratum = post.title + (f"（{post.operation_id}）" if post.operation_id else "")

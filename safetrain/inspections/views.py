@@ -462,7 +462,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(OVERSIGHT)
-def plan_download(request: HttpRequest, pk: int) -> FileResponse:
+def plan_download(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request)
     allowed = {
         r.code for r, _subs in selectors.plan_submissions(viewer=viewer, campaign=CAMPAIGN.code)
