@@ -472,4 +472,5 @@ def plan_download(request: HttpRequest, pk: int) -> HttpResponse:
     sub = PlanSubmission.objects.filter(pk=pk, region_id__in=allowed).first()
     if sub is None:
         raise Http404
-    return FileResponse(sub.file.open("rb"), as_attachment=True, filename=sub.filename)
+    response = FileResponse(sub.file.open("rb"), as_attachment=True, filename=sub.filename)
+    return cast(HttpResponse, response)  # roles_required is typed for HttpResponse
