@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from safetrain.compliance.engine import evaluate_persons
 from safetrain.demo.context import DemoContext
@@ -168,7 +168,9 @@ def inspections(ctx: DemoContext) -> None:
     for region, day in zip(counties, days + [dt.date(2024, 10, 13)], strict=False):
         if PlanSubmission.objects.filter(campaign=CAMPAIGN.code, region=region).exists():
             continue
-        upload = ContentFile(_pdf(region.code), name=f"{region.name}专项行动实施方案.pdf")
+        upload = SimpleUploadedFile(
+            f"{region.name}专项行动实施方案.pdf", _pdf(region.code), "application/pdf"
+        )
         services.plan_submit(
             actor=None, campaign=CAMPAIGN.code, region=region, upload=upload, submitted_on=day
         )
