@@ -12,3 +12,9 @@ class InspectionsConfig(AppConfig):
 
         # a record that clears a finding may close a correction order (docs/inspections.md)
         events.subscribe_persons(hooks.persons_changed)
+
+        from safetrain.inspections.sections import enterprise_section
+        from safetrain.web.archive import enterprise_sections
+
+        if enterprise_section not in enterprise_sections:
+            enterprise_sections.append(enterprise_section)
