@@ -68,6 +68,13 @@ def _may_oversee(viewer: User) -> bool:
 
 
 @roles_required(SCOPED)
+def home(request: HttpRequest) -> HttpResponse:
+    if _may_oversee(_viewer(request)):
+        return redirect("inspections:index")
+    return redirect("inspections:orders")
+
+
+@roles_required(SCOPED)
 def inspection_index(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     code = request.GET.get("enterprise", "").strip()

@@ -77,7 +77,7 @@ def test_inspector_spot_check_on_the_phone(phone_page, live_server):
     page = phone_page
     base = live_server.url
     sign_in(page, base, "insp", PASSWORD)
-    page.goto(f"{base}/inspections/new/{world['ent'].credit_code}/")
+    page.goto(f"{base}/inspections/checks/new/{world['ent'].credit_code}/")
     page.check("input[value=spot_exam]")
     page.click("text=保存检查")
     page.fill("#f-count", "3")
