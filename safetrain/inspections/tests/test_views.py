@@ -215,3 +215,13 @@ def test_api_orders(world):
     )
     assert resp.status_code == 201 and resp.json()["penalties"][0]["amount"] == "10000.00"
     assert client_for(world, "trainer").get("/api/v1/inspections/orders").status_code == 403
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_api_order_list_query_count_is_fixed(world, n, django_assert_max_num_queries):
+    for _i in range(n):
+        _order(world)
+    c = client_for(world, "city")
+    with django_assert_max_num_queries(8):
+        data = c.get("/api/v1/inspections/orders").json()
+    assert data["count"] == n
