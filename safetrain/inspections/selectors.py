@@ -174,8 +174,12 @@ def open_orders(scope: Region | Enterprise | str, on: dt.date | None = None) -> 
         "penalties",
     )
     out = []
+    labels: dict[str, str] = {}  # code_label reads the policy file: once per code, not per order
     for order in qs.order_by("deadline", "number"):
         persons: dict[int, tuple[Person, list[str]]] = {}
+        for item in order.items.all():
+            if item.code not in labels:
+                labels[item.code] = code_label(item.code, on)
         counts: dict[str, set[int]] = {}
         for item in order.items.all():
             persons.setdefault(item.person_id, (item.person, []))[1].append(item.code)
@@ -188,9 +192,7 @@ def open_orders(scope: Region | Enterprise | str, on: dt.date | None = None) -> 
                     OpenOrderPerson(p.pk, str(p.uid), p.name, p.id_number_masked, tuple(codes))
                     for p, codes in persons.values()
                 ),
-                findings=tuple(
-                    (c, code_label(c, on), len(ids)) for c, ids in sorted(counts.items())
-                ),
+                findings=tuple((c, labels[c], len(ids)) for c, ids in sorted(counts.items())),
                 issued_on=order.issued_on,
                 deadline=order.deadline,
                 overdue=on > order.deadline,

@@ -34,12 +34,34 @@ class Command(BaseCommand):
             help="用合规引擎核查未办结的责令改正，问题消除的自动办结（供定时任务）",
         )
         refresh.add_argument("--on", help="核查日期 YYYY-MM-DD（默认今天）")
+        bench = sub.add_parser("bench", help="基准：在回滚的事务中写入 N 件责令改正并计时")
+        bench.add_argument("--orders", type=int, default=500)
+        bench.add_argument("--repeat", type=int, default=5)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "draw":
             self._draw(opts)
+        elif opts["action"] == "bench":
+            self._bench(opts)
         else:
             self._refresh(opts)
+
+    def _bench(self, opts: dict[str, Any]) -> None:
+        from safetrain.inspections.bench import run
+
+        try:
+            result = run(orders=opts["orders"], repeat=opts["repeat"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"orders {result['orders']}, items {result['items']} (rolled back)")
+        for key in ("open_orders_city", "order_counts", "order_list_page", "draw_candidates"):
+            if key in result:
+                ms, queries = result[key]
+                self.stdout.write(f"{key:<18} {ms:8.1f} ms  {queries} queries (median)")
+        ms, counts = result["refresh_orders"]
+        self.stdout.write(
+            f"{'refresh_orders':<18} {ms:8.1f} ms  cleared {counts['cleared']}, closed {counts['closed']}"
+        )
 
     def _draw(self, opts: dict[str, Any]) -> None:
         code = str(opts["region"]).strip()
