@@ -225,3 +225,14 @@ def test_api_order_list_query_count_is_fixed(world, n, django_assert_max_num_que
     with django_assert_max_num_queries(8):
         data = c.get("/api/v1/inspections/orders").json()
     assert data["count"] == n
+
+
+def test_pages_in_english_after_switching(world):
+    _order(world)
+    c = client_for(world, "county")
+    assert "整改期限" in c.get(reverse("inspections:orders")).content.decode()
+    c.post(reverse("set_language"), {"language": "en"})
+    html = c.get(reverse("inspections:orders")).content.decode()
+    assert "Correction orders" in html and "Deadline" in html and "整改期限" not in html
+    html = c.get(reverse("inspections:calendar")).content.decode()
+    assert "County implementation plans (due 2024-10-15)" in html
