@@ -7,10 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from safetrain.core import dates
 from safetrain.core.errors import NotAllowed, NotFound, ValidationFailed
+from safetrain.core.pagination import Page, PageParams, paginate
 from safetrain.enterprises.selectors import enterprise_get
 from safetrain.inspections import selectors, services
 from safetrain.inspections.models import CorrectionOrder
@@ -43,12 +44,6 @@ class OrderOut(Schema):
     closed_on: str | None
     items: list[OrderItemOut]
     penalties: list[PenaltyOut]
-
-
-class OrderListOut(Schema):
-    as_of: str
-    count: int
-    items: list[OrderOut]
 
 
 class OrderItemIn(Schema):
@@ -111,9 +106,10 @@ def _check_role(request: HttpRequest) -> None:
         raise NotAllowed("只有执法人员和市、县应急管理局可以查看责令改正")
 
 
-@router.get("/orders", response=OrderListOut)
+@router.get("/orders", response=Page[OrderOut])
 def orders(
     request: HttpRequest,
+    paging: Query[PageParams],
     state: str = "",
     region: str | None = None,
     enterprise: str | None = None,
@@ -135,8 +131,7 @@ def orders(
         region=region,
         enterprise=ent,
     )
-    items = [order_out(o, day) for o in qs[:500]]
-    return {"as_of": day.isoformat(), "count": len(items), "items": items}
+    return paginate(qs.order_by("deadline", "number"), paging, lambda o: order_out(o, day))
 
 
 @router.post("/orders", response={201: OrderOut})

@@ -224,7 +224,7 @@ def test_api_order_list_query_count_is_fixed(world, n, django_assert_max_num_que
     c = client_for(world, "city")
     with django_assert_max_num_queries(8):
         data = c.get("/api/v1/inspections/orders").json()
-    assert data["count"] == n
+    assert data["count"] == n and len(data["items"]) == n and data["page"] == 1
 
 
 def test_pages_in_english_after_switching(world):
