@@ -311,3 +311,15 @@ def test_plan_submission_checks_type_size_and_county(world, settings, tmp_path):
     rows = dict(selectors.plan_submissions(viewer=actor, campaign="2024-226"))
     assert list(rows) == [county]
     assert len(selectors.plan_submissions(viewer=world["users"]["city"], campaign="2024-226")) == 6
+
+
+def test_refresh_for_many_persons_sends_no_huge_query(world, django_assert_max_num_queries):
+    _order(world, persons=world["ops"][:1])
+    with django_assert_max_num_queries(1):
+        assert services.orders_refresh(person_ids=range(10**6, 10**6 + 200_000)) == {
+            "cleared": 0,
+            "closed": 0,
+        }
+    make_certificate(world["ops"][0], operation="5.4", issued_on=world["today"])
+    ids = [*range(10**6, 10**6 + 200_000), world["ops"][0].pk]
+    assert services.orders_refresh(person_ids=ids) == {"cleared": 1, "closed": 1}
