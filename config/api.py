@@ -264,6 +264,7 @@ def register_routers() -> None:
         ("safetrain.certificates.api", "/certificates"),
         ("safetrain.compliance.api", "/"),
         ("safetrain.archive.api", "/"),
+        ("safetrain.inspections.api", "/inspections"),
         ("safetrain.scale.api", "/"),
         ("safetrain.courses.api", "/"),
     ]:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "safetrain.compliance",
     "safetrain.archive",
     "safetrain.courses",
+    "safetrain.inspections",
     "safetrain.web",
     "safetrain.demo",
 ]

@@ -54,6 +54,10 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("Assign courses"), "courses:assign", frozenset({"enterprise_admin"})),
     NavItem(_("Accounts"), "account_list", frozenset(ADMINS | {"enterprise_admin"}), "accounts"),
+    NavItem(_("Inspections"), "inspections:index", frozenset(ADMINS | {"inspector"}), "inspect"),
+    NavItem(_("Correction orders"), "inspections:orders", SCOPED),
+    NavItem(_("Spot-check retests"), "inspections:retests", frozenset({"enterprise_admin"})),
+    NavItem(_("Campaign calendar"), "inspections:calendar", frozenset(ADMINS | {"inspector"})),
 ]
 
 

@@ -15,6 +15,7 @@ from safetrain.demo.context import DemoContext
 
 from .courses import courses
 from .enterprises import enterprises
+from .inspections import inspections
 from .logins import logins
 from .people import people
 
@@ -24,5 +25,6 @@ STEPS: list[Step] = [
     enterprises,
     people,
     courses,
+    inspections,
     logins,
 ]

@@ -1,0 +1,25 @@
+"""The enterprise page's 执法检查 section (web.archive.enterprise_sections): open orders,
+recent inspections, and for inspectors and bureau admins the buttons to inspect or order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safetrain.core import dates
+from safetrain.enterprises.models import Enterprise
+from safetrain.people.models import User
+from safetrain.web.nav import effective_role
+
+
+def enterprise_section(enterprise: Enterprise, viewer: User) -> tuple[str, str, dict[str, Any]]:
+    from safetrain.inspections.selectors import inspection_list, open_orders
+
+    return (
+        "执法检查",
+        "inspections/enterprise_section.html",
+        {
+            "orders": open_orders(enterprise, dates.today()),
+            "inspections": list(inspection_list(viewer=viewer, enterprise=enterprise)[:5]),
+            "may_oversee": effective_role(viewer) in ("city_admin", "county_admin", "inspector"),
+        },
+    )
