@@ -34,8 +34,10 @@ ALL_ENTRIES = {
 }
 INSPECTIONS = {"执法检查", "责令改正", "专项行动日程"}
 MENUS = {
-    "city_admin": {"首页", "企业", "人员", "证书台账", "课程超市", "课程管理", "账号"} | INSPECTIONS,
-    "county_admin": {"首页", "企业", "人员", "证书台账", "课程超市", "课程管理", "账号"} | INSPECTIONS,
+    "city_admin": {"首页", "企业", "人员", "证书台账", "课程超市", "课程管理", "账号"}
+    | INSPECTIONS,
+    "county_admin": {"首页", "企业", "人员", "证书台账", "课程超市", "课程管理", "账号"}
+    | INSPECTIONS,
     "enterprise_admin": {
         "首页",
         "企业",
