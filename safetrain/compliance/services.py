@@ -33,8 +33,15 @@ _COLUMNS = [
     "certified",
     "aware",
     "policy_version",
+    "findings",
     "computed_at",
 ]
+
+
+def stored_findings(ev: Evaluation) -> list[list[Any]]:
+    """What PersonStatus.findings keeps of an evaluation: code, remedy and detail of each
+    finding (blocking and basis are the policy version's; selectors.cached_evaluation)."""
+    return [[f.code, f.remedy, f.detail] for f in ev.findings]
 
 
 def _write(evaluations: list[tuple[int, Evaluation]]) -> int:
@@ -63,6 +70,7 @@ def _write(evaluations: list[tuple[int, Evaluation]]) -> int:
                 ev.certified,
                 ev.aware,
                 ev.policy_version,
+                prep["findings"].get_db_prep_save(stored_findings(ev), connection),
                 now,
             )
         )
