@@ -187,6 +187,31 @@ def rates(
 
 
 def rates_from_records(scope: Scope, on: dt.date, *, policy_dir: Path | str | None = None) -> Rates:
+    """The rates on any day from the records: one set-based SQL query (compliance.fastrates)
+    when the policy in force is one it implements, else every person evaluated."""
+    from safetrain.compliance.fastrates import rates_counts, rates_sql_applies
+
+    policy = policy_on(on, policy_dir)
+    if not rates_sql_applies(policy):
+        return rates_by_evaluation(scope, on, policy_dir=policy_dir)
+    pop, cov, cert, creq, aware, may = rates_counts(
+        policy, on, region=scope.region, enterprise_id=scope.enterprise_id
+    )
+    return Rates(
+        as_of=on,
+        scope=scope.code,
+        population=pop,
+        coverage=Ratio(cov, pop),
+        certified=Ratio(cert, creq),
+        awareness=Ratio(aware, pop),
+        may_work=Ratio(may, pop),
+    )
+
+
+def rates_by_evaluation(
+    scope: Scope, on: dt.date, *, policy_dir: Path | str | None = None
+) -> Rates:
+    """The rates by evaluating every person in post (the engine itself, with findings)."""
     ids = sorted(set(active_employments(scope, on).values_list("person_id", flat=True)))
     pop = cov = creq = cert = aware = may = 0
     for _pid, ev in evaluate_persons(ids, on, policy_dir=policy_dir):

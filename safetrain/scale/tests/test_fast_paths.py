@@ -181,3 +181,25 @@ def test_people_import_refreshes_the_status_of_the_persons_it_wrote(
         == stamp_rates.population + 40
         == rates_from_records(Scope.city(), TODAY).population
     )
+
+
+def test_the_set_based_rates_equal_the_per_person_engine(city: None) -> None:
+    """compliance.fastrates (one SQL query) against the engine evaluating every person, for the
+    city, each county and a few enterprises, on days across the five years of history."""
+    from safetrain.compliance.engine import rates_by_evaluation
+    from safetrain.enterprises.models import Enterprise
+    from safetrain.regions.data import COUNTIES
+
+    scopes = [Scope.city()] + [Scope.for_region(code) for code, _ in COUNTIES]
+    scopes += [Scope.for_enterprise(e) for e in Enterprise.objects.order_by("id")[:3]]
+    days = ["2022-06-30", "2024-01-01", "2024-03-31", "2025-02-28", "2025-12-31", "2026-06-30"]
+    blocked = 0
+    for day in days:
+        on = dt.date.fromisoformat(day)
+        for scope in scopes:
+            fast = rates_from_records(scope, on)
+            slow = rates_by_evaluation(scope, on)
+            assert fast.as_dict() == slow.as_dict(), (day, scope.code)
+        blocked += fast.population - fast.may_work.num
+    city_now = rates_from_records(Scope.city(), TODAY)
+    assert city_now.population > 250 and blocked > 0
