@@ -179,7 +179,7 @@ def rates(
     result = _rates_materialized(scope, on) if on == today else None
     if result is None:
         result = rates_from_records(scope, on)
-    if stamp is not None and (result.source == "materialized" or on < today):
+    if stamp is not None:
         _RATES_CACHE[key] = (stamp, result)
         while len(_RATES_CACHE) > RATES_CACHE_SIZE:
             _RATES_CACHE.popitem(last=False)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
+from typing import Any
+
+from django.db import connection
 
 from safetrain.compliance.domain import Evaluation, Finding
 from safetrain.compliance.engine import (
@@ -32,6 +36,13 @@ def person_compliance_get(*, viewer: User, uid: str, on: dt.date | None = None) 
     the records."""
     today = dates.today()
     day = on or today
+    if day == today and viewer.is_active and is_citywide(viewer):
+        found = _citywide_status(uid)
+        if found is None:
+            raise NotFound("未找到该人员，或不在您的管辖范围内")
+        pid, columns = found
+        cached = _evaluation_from_columns(columns, today) if columns else None
+        return cached if cached is not None else evaluate_person(pid, day)
     person = (
         _person_with_status(viewer, uid) if day == today else person_get(viewer=viewer, uid=uid)
     )
@@ -58,37 +69,94 @@ def _person_with_status(viewer: User, uid: str) -> Person | None:
     )
 
 
+def _citywide_status(uid: str) -> tuple[int, tuple[Any, ...] | None] | None:
+    """For a city-wide viewer (who may see every person, so the look-up by uid is the
+    jurisdiction check): (person id, the status columns or None), or None when no such person.
+    One SQL statement by the unique uid index: the ORM's compilation of the same join cost
+    more than the query (docs/benchmarks.md, "(c)")."""
+    try:
+        value = uuid.UUID(str(uid))
+    except ValueError:
+        return None
+    q = connection.ops.quote_name
+    person = Person._meta
+    sql = (
+        f"SELECT p.{q('id')}, s.{q('id')}, s.{q('as_of')}, s.{q('status')}, s.{q('may_work')}, "
+        f"e.{q('credit_code')}, s.{q('findings')}, s.{q('policy_version')}, s.{q('covered')}, "
+        f"s.{q('cert_required')}, s.{q('certified')}, s.{q('aware')} "
+        f"FROM {q(person.db_table)} p "
+        f"LEFT JOIN {q(PersonStatus._meta.db_table)} s ON s.{q('person_id')} = p.{q('id')} "
+        f"LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.{q('id')} = s.{q('enterprise_id')} "
+        f"WHERE p.{q('uid')} = %s"
+    )
+    uid_param = person.get_field("uid").get_db_prep_value(value, connection)
+    with connection.cursor() as cur:
+        cur.execute(sql, [uid_param])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return row[0], (tuple(row[2:]) if row[1] is not None else None)
+
+
+def _evaluation_from_columns(columns: tuple[Any, ...], today: dt.date) -> Evaluation | None:
+    as_of, status, may_work, credit_code, findings, version, cov, creq, cert, aware = columns
+    if not isinstance(as_of, dt.date):
+        as_of = dt.date.fromisoformat(as_of)
+    if isinstance(findings, str):
+        findings = json.loads(findings)
+    return _evaluation(
+        today,
+        as_of=as_of,
+        status=status,
+        may_work=bool(may_work),
+        enterprise=credit_code,
+        findings=findings,
+        policy_version=version,
+        covered=bool(cov),
+        cert_required=bool(creq),
+        certified=bool(cert),
+        aware=bool(aware),
+    )
+
+
 def cached_evaluation(person: Person, today: dt.date) -> Evaluation | None:
     """Today's evaluation rebuilt from PersonStatus (loaded with the person), or None when the
     row is missing or not fresh. Equal to evaluate_person(person, today) while the hooks keep
-    the row current (test_status_cache)."""
+    the row current (safetrain/scale/tests/test_fast_paths.py)."""
     try:
         row = person.compliance_status
     except PersonStatus.DoesNotExist:
         return None
-    policy = policy_on(today)
-    if row.as_of != today or row.policy_version != policy.version:
-        return None
-    findings = []
-    for code, remedy, detail in row.findings:
-        meta = policy.findings[code]
-        findings.append(
-            Finding(
-                code=code, blocking=meta.blocking, basis=meta.basis, remedy=remedy, detail=detail
-            )
-        )
-    return Evaluation(
+    return _evaluation(
+        today,
         as_of=row.as_of,
         status=row.status,
         may_work=row.may_work,
         enterprise=row.enterprise.credit_code if row.enterprise is not None else None,
-        findings=tuple(findings),
+        findings=row.findings,
         policy_version=row.policy_version,
         covered=row.covered,
         cert_required=row.cert_required,
         certified=row.certified,
         aware=row.aware,
     )
+
+
+def _evaluation(
+    today: dt.date, *, as_of: dt.date, findings: list[list[Any]], policy_version: str, **rest: Any
+) -> Evaluation | None:
+    policy = policy_on(today)
+    if as_of != today or policy_version != policy.version:
+        return None
+    built = []
+    for code, remedy, detail in findings:
+        meta = policy.findings[code]
+        built.append(
+            Finding(
+                code=code, blocking=meta.blocking, basis=meta.basis, remedy=remedy, detail=detail
+            )
+        )
+    return Evaluation(as_of=as_of, findings=tuple(built), policy_version=policy_version, **rest)
 
 
 def rates_scope(*, viewer: User, region: str | None = None, enterprise: str | None = None) -> Scope:
