@@ -61,9 +61,11 @@ def insert_rows(
             preparers.append(None)  # a str or int is already what the driver takes
             continue
         if field.attname in distinct:
-            preparers.append(
-                lambda v, f=field: None if v is None else f.get_db_prep_save(v, connection)
-            )
+
+            def prepare_each(value: Any, field: Any = field) -> Any:
+                return None if value is None else field.get_db_prep_save(value, connection)
+
+            preparers.append(prepare_each)
             continue
         cache: dict[Any, Any] = {}
 
