@@ -7,10 +7,12 @@ today's rates and only when fresh (see rates()).
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from safetrain.compliance.domain import IN_POST, Evaluation, Finding
@@ -128,20 +130,88 @@ def active_employments(scope: Scope, on: dt.date) -> QuerySet[Employment]:
     )
 
 
+# (scope code, day) → (status stamp, rates): per process, bounded, see rates()
+_RATES_CACHE: OrderedDict[tuple[str, dt.date], tuple[object, Rates]] = OrderedDict()
+RATES_CACHE_SIZE = 512
+
+
+def status_stamp() -> object:
+    """(MAX(PersonStatus.computed_at), MAX(Employment.id)): two index look-ups in one query.
+    Every write of an input of anyone's status ends in a status refresh (core.events →
+    compliance.hooks) and the nightly recompute rewrites every row, so the first part moves
+    whenever a rate may have changed, in every process and on every app server that shares the
+    database; the second catches an employment inserted without a refresh (a bulk load)."""
+    from safetrain.compliance.models import PersonStatus
+
+    q = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT (SELECT MAX({q('computed_at')}) FROM {q(PersonStatus._meta.db_table)}), "
+            f"(SELECT MAX({q('id')}) FROM {q(Employment._meta.db_table)})"
+        )
+        row = cur.fetchone()
+    return None if row is None or row[0] is None else (row[0], row[1])
+
+
+def rates_cache_clear() -> None:
+    _RATES_CACHE.clear()
+
+
 def rates(
     scope: Scope, on: dt.date | None = None, *, policy_dir: Path | str | None = None
 ) -> Rates:
-    """The four rates over the population in_post on D in the scope (DESIGN §3)."""
+    """The four rates over the population in_post on D in the scope (DESIGN §3).
+
+    Cached per (scope, day) in the process and revalidated against status_stamp() on every
+    call (one indexed query): a stale answer is never served, a repeated question costs no
+    aggregate. Today's answer comes from the materialized status when it is fresh, any other
+    day from the records."""
     today = dates.today()
     on = on or today
-    if on == today and policy_dir is None:
-        cached = _rates_materialized(scope, on)
-        if cached is not None:
-            return cached
-    return rates_from_records(scope, on, policy_dir=policy_dir)
+    if policy_dir is not None:
+        return rates_from_records(scope, on, policy_dir=policy_dir)
+    stamp = status_stamp()
+    key = (scope.code, on)
+    hit = _RATES_CACHE.get(key)
+    if hit is not None and hit[0] == stamp and stamp is not None:
+        _RATES_CACHE.move_to_end(key)
+        return hit[1]
+    result = _rates_materialized(scope, on) if on == today else None
+    if result is None:
+        result = rates_from_records(scope, on)
+    if stamp is not None:
+        _RATES_CACHE[key] = (stamp, result)
+        while len(_RATES_CACHE) > RATES_CACHE_SIZE:
+            _RATES_CACHE.popitem(last=False)
+    return result
 
 
 def rates_from_records(scope: Scope, on: dt.date, *, policy_dir: Path | str | None = None) -> Rates:
+    """The rates on any day from the records: one set-based SQL query (compliance.fastrates)
+    when the policy in force is one it implements, else every person evaluated."""
+    from safetrain.compliance.fastrates import rates_counts, rates_sql_applies
+
+    policy = policy_on(on, policy_dir)
+    if not rates_sql_applies(policy):
+        return rates_by_evaluation(scope, on, policy_dir=policy_dir)
+    pop, cov, cert, creq, aware, may = rates_counts(
+        policy, on, region=scope.region, enterprise_id=scope.enterprise_id
+    )
+    return Rates(
+        as_of=on,
+        scope=scope.code,
+        population=pop,
+        coverage=Ratio(cov, pop),
+        certified=Ratio(cert, creq),
+        awareness=Ratio(aware, pop),
+        may_work=Ratio(may, pop),
+    )
+
+
+def rates_by_evaluation(
+    scope: Scope, on: dt.date, *, policy_dir: Path | str | None = None
+) -> Rates:
+    """The rates by evaluating every person in post (the engine itself, with findings)."""
     ids = sorted(set(active_employments(scope, on).values_list("person_id", flat=True)))
     pop = cov = creq = cert = aware = may = 0
     for _pid, ev in evaluate_persons(ids, on, policy_dir=policy_dir):

@@ -77,6 +77,8 @@ def _person_filter(chunk: list[int], column: str) -> tuple[str, list[Any]]:
     lo, hi = chunk[0], chunk[-1]
     if hi - lo + 1 <= 2 * len(chunk):
         return f"{column} BETWEEN %s AND %s", [lo, hi]
+    if connection.vendor == "postgresql":  # one array parameter, one plan for any chunk size
+        return f"{column} = ANY(%s)", [list(chunk)]
     return f"{column} IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
 
 

@@ -33,12 +33,18 @@ class PersonStatus(models.Model):
     certified = models.BooleanField(default=False)
     aware = models.BooleanField(default=False)
     policy_version = models.CharField(max_length=16, blank=True, default="")
+    # today's findings as [[code, remedy, detail], …] (blocking and basis come from the policy
+    # version above), so GET /api/v1/persons/{id}/compliance for today is one row, not an
+    # evaluation (docs/benchmarks.md, "(c)")
+    findings = models.JSONField(default=list)
     computed_at = models.DateTimeField()
 
     class Meta:
         indexes = [
             models.Index(fields=["enterprise", "as_of"], name="personstatus_ent_asof"),
             models.Index(fields=["as_of"], name="personstatus_asof"),
+            # MAX(computed_at) is the stamp that invalidates the cached rates (engine.rates)
+            models.Index(fields=["computed_at"], name="personstatus_computed"),
         ]
 
     def __str__(self) -> str:

@@ -3,23 +3,160 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from django.db import connection
 
 from safetrain.compliance.domain import Evaluation, Finding
-from safetrain.compliance.engine import Rates, Scope, evaluate_enterprise, evaluate_person, rates
+from safetrain.compliance.engine import (
+    Rates,
+    Scope,
+    evaluate_enterprise,
+    evaluate_person,
+    policy_on,
+    rates,
+)
+from safetrain.compliance.models import PersonStatus
+from safetrain.core import dates
 from safetrain.core.errors import NotAllowed, NotFound, ValidationFailed
 from safetrain.core.scope import is_citywide, region_codes
 from safetrain.enterprises.models import Enterprise
 from safetrain.enterprises.selectors import enterprise_get
-from safetrain.people.models import User
-from safetrain.people.selectors import person_get
+from safetrain.people.models import Person, User
+from safetrain.people.selectors import person_get, person_list
 from safetrain.regions.models import CITY_CODE, Region
 
 
 def person_compliance_get(*, viewer: User, uid: str, on: dt.date | None = None) -> Evaluation:
-    person = person_get(viewer=viewer, uid=uid)
+    """The person's evaluation on a day. Today's comes from the materialized status when it is
+    fresh (computed today under today's policy version: the change hooks keep it current), in
+    the same query as the jurisdiction check; any other day, or a stale row, is evaluated from
+    the records."""
+    today = dates.today()
+    day = on or today
+    if day == today and viewer.is_active and is_citywide(viewer):
+        found = _citywide_status(uid)
+        if found is None:
+            raise NotFound("未找到该人员，或不在您的管辖范围内")
+        pid, columns = found
+        cached = _evaluation_from_columns(columns, today) if columns else None
+        return cached if cached is not None else evaluate_person(pid, day)
+    person = (
+        _person_with_status(viewer, uid) if day == today else person_get(viewer=viewer, uid=uid)
+    )
     if person is None:
         raise NotFound("未找到该人员，或不在您的管辖范围内")
-    return evaluate_person(person, on)
+    if day == today:
+        cached = cached_evaluation(person, today)
+        if cached is not None:
+            return cached
+    return evaluate_person(person, day)
+
+
+def _person_with_status(viewer: User, uid: str) -> Person | None:
+    """person_get, with the status row and its enterprise joined (one query)."""
+    try:
+        uuid.UUID(str(uid))
+    except ValueError:
+        return None
+    return (
+        person_list(viewer=viewer)
+        .filter(uid=uid)
+        .select_related("compliance_status__enterprise")
+        .first()
+    )
+
+
+def _citywide_status(uid: str) -> tuple[int, tuple[Any, ...] | None] | None:
+    """For a city-wide viewer (who may see every person, so the look-up by uid is the
+    jurisdiction check): (person id, the status columns or None), or None when no such person.
+    One SQL statement by the unique uid index: the ORM's compilation of the same join cost
+    more than the query (docs/benchmarks.md, "(c)")."""
+    try:
+        value = uuid.UUID(str(uid))
+    except ValueError:
+        return None
+    q = connection.ops.quote_name
+    person = Person._meta
+    sql = (
+        f"SELECT p.{q('id')}, s.{q('id')}, s.{q('as_of')}, s.{q('status')}, s.{q('may_work')}, "
+        f"e.{q('credit_code')}, s.{q('findings')}, s.{q('policy_version')}, s.{q('covered')}, "
+        f"s.{q('cert_required')}, s.{q('certified')}, s.{q('aware')} "
+        f"FROM {q(person.db_table)} p "
+        f"LEFT JOIN {q(PersonStatus._meta.db_table)} s ON s.{q('person_id')} = p.{q('id')} "
+        f"LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.{q('id')} = s.{q('enterprise_id')} "
+        f"WHERE p.{q('uid')} = %s"
+    )
+    uid_param = person.get_field("uid").get_db_prep_value(value, connection)
+    with connection.cursor() as cur:
+        cur.execute(sql, [uid_param])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return row[0], (tuple(row[2:]) if row[1] is not None else None)
+
+
+def _evaluation_from_columns(columns: tuple[Any, ...], today: dt.date) -> Evaluation | None:
+    as_of, status, may_work, credit_code, findings, version, cov, creq, cert, aware = columns
+    if not isinstance(as_of, dt.date):
+        as_of = dt.date.fromisoformat(as_of)
+    if isinstance(findings, str):
+        findings = json.loads(findings)
+    return _evaluation(
+        today,
+        as_of=as_of,
+        status=status,
+        may_work=bool(may_work),
+        enterprise=credit_code,
+        findings=findings,
+        policy_version=version,
+        covered=bool(cov),
+        cert_required=bool(creq),
+        certified=bool(cert),
+        aware=bool(aware),
+    )
+
+
+def cached_evaluation(person: Person, today: dt.date) -> Evaluation | None:
+    """Today's evaluation rebuilt from PersonStatus (loaded with the person), or None when the
+    row is missing or not fresh. Equal to evaluate_person(person, today) while the hooks keep
+    the row current (safetrain/scale/tests/test_fast_paths.py)."""
+    try:
+        row = person.compliance_status
+    except PersonStatus.DoesNotExist:
+        return None
+    return _evaluation(
+        today,
+        as_of=row.as_of,
+        status=row.status,
+        may_work=row.may_work,
+        enterprise=row.enterprise.credit_code if row.enterprise is not None else None,
+        findings=row.findings,
+        policy_version=row.policy_version,
+        covered=row.covered,
+        cert_required=row.cert_required,
+        certified=row.certified,
+        aware=row.aware,
+    )
+
+
+def _evaluation(
+    today: dt.date, *, as_of: dt.date, findings: list[list[Any]], policy_version: str, **rest: Any
+) -> Evaluation | None:
+    policy = policy_on(today)
+    if as_of != today or policy_version != policy.version:
+        return None
+    built = []
+    for code, remedy, detail in findings:
+        meta = policy.findings[code]
+        built.append(
+            Finding(
+                code=code, blocking=meta.blocking, basis=meta.basis, remedy=remedy, detail=detail
+            )
+        )
+    return Evaluation(as_of=as_of, findings=tuple(built), policy_version=policy_version, **rest)
 
 
 def rates_scope(*, viewer: User, region: str | None = None, enterprise: str | None = None) -> Scope:

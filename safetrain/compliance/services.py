@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from safetrain.compliance.domain import Evaluation
@@ -33,8 +33,15 @@ _COLUMNS = [
     "certified",
     "aware",
     "policy_version",
+    "findings",
     "computed_at",
 ]
+
+
+def stored_findings(ev: Evaluation) -> list[list[Any]]:
+    """What PersonStatus.findings keeps of an evaluation: code, remedy and detail of each
+    finding (blocking and basis are the policy version's; selectors.cached_evaluation)."""
+    return [[f.code, f.remedy, f.detail] for f in ev.findings]
 
 
 def _write(evaluations: list[tuple[int, Evaluation]]) -> int:
@@ -46,23 +53,41 @@ def _write(evaluations: list[tuple[int, Evaluation]]) -> int:
     )
     meta = PersonStatus._meta
     prep: dict[str, Any] = {c: meta.get_field(c.removesuffix("_id")) for c in _COLUMNS}
-    now = prep["computed_at"].get_db_prep_save(timezone.now(), connection)
+    conn = connections[DEFAULT_DB_ALIAS]  # not the proxy: it costs a lookup per attribute
+    now = prep["computed_at"].get_db_prep_save(timezone.now(), conn)
+    # what JSONField.get_db_prep_save does (encoder None), without its layers; the code lists
+    # repeat, so they are adapted once each
+    adapt_json = conn.ops.adapt_json_value
+    days: dict[dt.date, Any] = {}
+    lists: dict[tuple[str, ...], Any] = {}
+
+    def codes_json(codes: list[str]) -> Any:
+        key = tuple(codes)
+        found = lists.get(key)
+        if found is None:
+            found = lists[key] = adapt_json(codes, None)
+        return found
+
     rows = []
     for pid, ev in evaluations:
+        day = days.get(ev.as_of)
+        if day is None:
+            day = days[ev.as_of] = prep["as_of"].get_db_prep_save(ev.as_of, conn)
         rows.append(
             (
                 pid,
-                prep["as_of"].get_db_prep_save(ev.as_of, connection),
+                day,
                 ev.status,
                 ev.may_work,
                 ent_ids.get(ev.enterprise) if ev.enterprise else None,
-                prep["blocking_codes"].get_db_prep_save(ev.blocking_codes, connection),
-                prep["codes"].get_db_prep_save(ev.codes, connection),
+                codes_json(ev.blocking_codes),
+                codes_json(ev.codes),
                 ev.covered,
                 ev.cert_required,
                 ev.certified,
                 ev.aware,
                 ev.policy_version,
+                adapt_json(stored_findings(ev), None),
                 now,
             )
         )

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from safetrain.catalog.models import EmploymentForm, JobType, RoleCategory, SpecialOperation
 from safetrain.core import crypto, events
@@ -365,8 +365,17 @@ def token_create(*, user: User) -> str:
 
 
 def token_user(token: str) -> User | None:
+    """The active user of a live token: one query by the unique key_hash index, written as SQL
+    because compiling the ORM query cost more than running it (every API request pays this)."""
     digest = hashlib.sha256(token.encode()).hexdigest()
-    row = ApiToken.objects.select_related("user").filter(key_hash=digest, revoked=False).first()
-    if row is None or not row.user.is_active:
+    q = connection.ops.quote_name
+    users = list(
+        User.objects.raw(
+            f"SELECT u.* FROM {q(User._meta.db_table)} u JOIN {q(ApiToken._meta.db_table)} t "
+            f"ON t.{q('user_id')} = u.{q('id')} WHERE t.{q('key_hash')} = %s AND NOT t.{q('revoked')}",
+            [digest],
+        )
+    )
+    if not users or not users[0].is_active:
         return None
-    return row.user
+    return users[0]

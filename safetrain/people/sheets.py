@@ -18,6 +18,7 @@ For later sheets of the same file the 人员 check leaves:
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,14 +27,22 @@ from typing import Any, ClassVar
 from django.db.models import F, Q
 
 from safetrain.catalog.models import EmploymentForm, JobType, RoleCategory, SpecialOperation
-from safetrain.core import crypto
+from safetrain.core import crypto, events
 from safetrain.core.dates import parse_iso_date
-from safetrain.core.identifiers import InvalidIdentifier, normalize_id_number, normalize_phone
+from safetrain.core.identifiers import (
+    InvalidIdentifier,
+    id_birth_date,
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+    normalize_phone,
+)
 from safetrain.core.scope import enterprise_q, is_citywide
 from safetrain.enterprises.models import Enterprise, OrgUnit
 from safetrain.people.models import Employment, Leave, Person, Post
-from safetrain.people.services import id_lookup_hash, person_fields, ranges_overlap
+from safetrain.people.services import id_lookup_hash, phone_lookup_hash, ranges_overlap
 from safetrain.regions.models import CITY_CODE
+from safetrain.workbook.bulk import insert_rows
 from safetrain.workbook.registry import ExportScope, ImportContext, Row, SheetHandler, register
 
 H_ID = "身份证号"
@@ -328,6 +337,46 @@ def _employment_scope(scope: ExportScope, prefix: str = "") -> Q:
     return q
 
 
+_PERSON_COLUMNS = (
+    "uid",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_masked",
+    "name",
+    "birth_date",
+    "phone_enc",
+    "phone_hash",
+    "phone_masked",
+)
+_POST_COLUMNS = (
+    "employment_id",
+    "from_date",
+    "title",
+    "job_type_id",
+    "operation_id",
+    "org_unit_id",
+)
+
+
+def _person_rows(rows: Iterable[PersonRow]) -> Iterator[tuple[Any, ...]]:
+    """New persons' columns (as people.services.person_fields, from the normalized number, its
+    lookup hash and the normalized phone of check()), encrypting in a tight loop."""
+    encrypt = crypto.encryptor()
+    for r in rows:
+        phone = r.phone
+        yield (
+            uuid.uuid4(),
+            encrypt(r.number),
+            r.id_hash,
+            mask_id_number(r.number),
+            r.name,
+            id_birth_date(r.number),
+            encrypt(phone) if phone else "",
+            phone_lookup_hash(phone) if phone else "",
+            mask_phone(phone) if phone else "",
+        )
+
+
 class _IdNumbers:
     """Decrypts each person's ID number (and phone) once per export."""
 
@@ -537,11 +586,8 @@ class PersonSheet(SheetHandler):
                 continue
             if known[1] != name:
                 c.error(row_no, H_NAME, "姓名与系统中该身份证号已登记的姓名不一致")
-            elif phone:
-                from safetrain.people.services import phone_lookup_hash
-
-                if phone_lookup_hash(phone) != known[2]:
-                    plan.phone_updates[known[0]] = phone
+            elif phone and phone_lookup_hash(phone) != known[2]:
+                plan.phone_updates[known[0]] = phone
         # ---- employments: the effective set per person, overlaps, updates
         rows_by_person: dict[str, list[PersonRow]] = defaultdict(list)
         for r in parsed:
@@ -617,17 +663,22 @@ class PersonSheet(SheetHandler):
         return plan
 
     def write(self, plan: PersonPlan, ctx: ImportContext) -> int:
+        """Set-based: new persons, employments and first posts with one executemany each
+        (workbook.bulk.insert_rows), then the ids read back by key (one query per 900);
+        updates with bulk_update. Tells compliance which persons changed (core.events), so
+        their status is refreshed set-based after the commit."""
         actor = ctx.actor
-        # persons
-        new_people = []
-        for r in plan.new_persons.values():
-            values = person_fields(id_number=r.number, name=r.name, phone=r.phone)
-            new_people.append(Person(**values, created_by=actor, source="import"))
-        Person.objects.bulk_create(new_people, batch_size=500)
+        creator = actor.pk if actor is not None else None
+        # persons: the values person_fields() computes, from the number and hash already
+        # normalized by check() (test_people_sheet_person_columns_equal_person_fields)
+        insert_rows(
+            Person,
+            _PERSON_COLUMNS,
+            _person_rows(plan.new_persons.values()),
+            created_by=creator,
+            distinct={"uid", "id_number_enc", "id_number_hash", "id_number_masked", "phone_enc"},
+        )
         if plan.phone_updates:
-            from safetrain.core.identifiers import mask_phone
-            from safetrain.people.services import phone_lookup_hash
-
             people = []
             for pk, phone in plan.phone_updates.items():
                 people.append(
@@ -643,6 +694,7 @@ class PersonSheet(SheetHandler):
             )
         rows = [*plan.new_rows, *(u[0] for u in plan.updates)]
         if not rows:
+            events.persons_changed(plan.phone_updates)
             return plan.changed
         person_ids: dict[str, int] = {}
         for chunk in _chunks(sorted({r.id_hash for r in rows})):
@@ -661,28 +713,31 @@ class PersonSheet(SheetHandler):
             if key not in units:
                 unit = org_unit_ensure(enterprise=enterprises[r.code], path=r.dept)
                 units[key] = unit.pk if unit else None
-        # new employments and their first posts
-        new_emps = [
-            Employment(
-                person_id=person_ids[r.id_hash],
-                enterprise_id=enterprises[r.code].pk,
-                role_category=r.role,
-                employment_form=r.form,
-                start_date=r.start,
-                end_date=r.end,
-                created_by=actor,
-                source="import",
+        # new employments, then their ids by key, then their first posts
+        insert_rows(
+            Employment,
+            ("person_id", "enterprise_id", "role_category", "employment_form")
+            + ("start_date", "end_date"),
+            (
+                (person_ids[r.id_hash], enterprises[r.code].pk, r.role, r.form, r.start, r.end)
+                for r in plan.new_rows
+            ),
+            created_by=creator,
+        )
+        emp_ids: dict[tuple[int, int, dt.date], int] = {}
+        new_person_ids = sorted({person_ids[r.id_hash] for r in plan.new_rows})
+        for chunk in _chunks(new_person_ids):
+            for pk, pid, ent, start in Employment.objects.filter(person_id__in=chunk).values_list(
+                "pk", "person_id", "enterprise_id", "start_date"
+            ):
+                emp_ids[(pid, ent, start)] = pk
+        posts = [
+            self._post_values(
+                emp_ids[(person_ids[r.id_hash], enterprises[r.code].pk, r.start)],
+                r,
+                units[(r.code, r.dept)],
             )
             for r in plan.new_rows
-        ]
-        Employment.objects.bulk_create(new_emps, batch_size=500)
-        if any(e.pk is None for e in new_emps):  # a backend that does not return ids
-            ids = _employment_ids((r.id_hash, r.code, r.start) for r in plan.new_rows)
-            for e, r in zip(new_emps, plan.new_rows, strict=True):
-                e.pk = ids[(r.id_hash, r.code, r.start)]
-        posts = [
-            self._post(e.pk, r, units[(r.code, r.dept)], actor)
-            for e, r in zip(new_emps, plan.new_rows, strict=True)
         ]
         # changed employments
         emp_updates = []
@@ -691,20 +746,32 @@ class PersonSheet(SheetHandler):
             emp_updates.append(
                 Employment(pk=emp_pk, role_category=r.role, employment_form=r.form, end_date=r.end)
             )
-            post = self._post(emp_pk, r, units[(r.code, r.dept)], actor)
             if post_pk is None:
-                posts.append(post)
+                posts.append(self._post_values(emp_pk, r, units[(r.code, r.dept)]))
             else:
+                post = self._post(emp_pk, r, units[(r.code, r.dept)], actor)
                 post.pk = post_pk
                 post_updates.append(post)
-        Post.objects.bulk_create(posts, batch_size=500)
+        insert_rows(Post, _POST_COLUMNS, posts, created_by=creator)
         Employment.objects.bulk_update(
             emp_updates, ["role_category", "employment_form", "end_date"], batch_size=500
         )
         Post.objects.bulk_update(
             post_updates, ["title", "job_type", "operation", "org_unit"], batch_size=500
         )
+        events.persons_changed([*person_ids.values(), *plan.phone_updates])
         return plan.changed
+
+    @staticmethod
+    def _post_values(emp_pk: int, r: PersonRow, unit: int | None) -> tuple[Any, ...]:
+        return (
+            emp_pk,
+            r.start,
+            r.post.title,
+            r.post.job_type_id,
+            r.post.operation_id,
+            unit,
+        )
 
     @staticmethod
     def _post(emp_pk: int, r: PersonRow, unit: int | None, actor: Any) -> Post:

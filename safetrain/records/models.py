@@ -70,6 +70,13 @@ class TrainingRecord(Attributed):
         indexes = [
             models.Index(fields=["person", "date"], name="training_person_date"),
             models.Index(fields=["enterprise", "date"], name="training_ent_date"),
+            # the corrections of a chunk of persons (compliance facts): a few rows, not every
+            # record of every person (docs/benchmarks.md, EXPLAIN on SQLite and PostgreSQL)
+            models.Index(
+                fields=["person"],
+                condition=models.Q(supersedes__isnull=False),
+                name="training_person_corrections",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -114,7 +121,14 @@ class ExamResult(Attributed):
 
     class Meta:
         ordering = ["person_id", "date", "id"]
-        indexes = [models.Index(fields=["person", "date"], name="exam_person_date")]
+        indexes = [
+            models.Index(fields=["person", "date"], name="exam_person_date"),
+            models.Index(
+                fields=["person"],
+                condition=models.Q(supersedes__isnull=False),
+                name="exam_person_corrections",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -12,6 +12,7 @@ from safetrain.compliance.engine import (
     evaluate_enterprise,
     evaluate_person,
     rates,
+    rates_cache_clear,
     rates_from_records,
 )
 from safetrain.compliance.facts import load_person_facts
@@ -183,7 +184,9 @@ def test_recompute_and_todays_rates_from_the_materialized_status(small_world, to
     # a past date never reads the cache
     assert rates(scope, dt.date(2025, 2, 1)).source == "records"
     # a stale row (computed another day) makes today's rates come from the records
+    # (edited in place, bypassing every write path, so the per-process rates cache is told)
     PersonStatus.objects.filter(person=small_world["p"][1]).update(as_of=D - dt.timedelta(days=1))
+    rates_cache_clear()
     assert rates(scope).source == "records"
 
 

@@ -1,0 +1,302 @@
+"""The campaign's four rates for any day and scope in ONE SQL query (SQLite and PostgreSQL).
+
+The per-person engine (``engine.rates_by_evaluation``) evaluates every rule of every person in
+Python: it is what explains a finding, and 200,000 persons cost it ~20 s. A rates-only question
+(a past day, a county, the city) needs four counts, not the findings, so this module asks the
+database for them set-based. It is the same rule set as the engine and as the DuckDB reference
+of the benchmark (``safetrain/scale/reference.py``), parameterised by the policy version in force
+on the day; ``rates_sql_applies`` refuses a policy whose blocking codes differ from the ones
+written here, and the engine then falls back to evaluating every person. Equality with the
+engine is tested on generated cities over several days (test_fast_rates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+
+from safetrain.compliance.policy import Policy
+
+# the blocking findings the query decides may_work by; any other policy → per-person path
+SQL_BLOCKING = frozenset(
+    {
+        "PREJOB_TRAINING_MISSING",
+        "PREJOB_EXAM_MISSING",
+        "CERT_MISSING",
+        "CERT_JOB_MISMATCH",
+        "CERT_EXPIRED",
+        "CERT_REVIEW_OVERDUE",
+        "VIOLATION_RETRAINING_PENDING",
+        "RETURN_TRAINING_PENDING",
+        "TRANSFER_TRAINING_PENDING",
+        "ACCIDENT_RETRAINING_PENDING",
+    }
+)
+
+
+def rates_sql_applies(policy: Policy) -> bool:
+    blocking = {code for code, meta in policy.findings.items() if meta.blocking}
+    return blocking - {"DRILL_OVERDUE"} == SQL_BLOCKING and policy.numbers.prejob_levels == (
+        "company",
+        "workshop",
+        "team",
+    )
+
+
+def _dialect() -> dict[str, Any]:
+    if connection.vendor == "postgresql":
+        return {
+            "minus_days": lambda e, n: f"({e} - {int(n)})",
+            "add_months": lambda e, n: f"(({e} + interval '{int(n)} months')::date)",
+            "plus_day": lambda e: f"({e} + 1)",
+            "same": "IS NOT DISTINCT FROM",
+        }
+
+    # SQLite: date(x, '+N months') overflows into the next month (31 Jan + 1 month = 3 Mar);
+    # the engine clamps (28/29 Feb), so take the earlier of it and the target month's last day
+    def add_months_sqlite(e: str, n: int) -> str:
+        return (
+            f"min(date({e}, '+{int(n)} months'), "
+            f"date({e}, 'start of month', '+{int(n) + 1} months', '-1 day'))"
+        )
+
+    return {
+        "minus_days": lambda e, n: f"date({e}, '-{int(n)} days')",
+        "add_months": add_months_sqlite,
+        "plus_day": lambda e: f"date({e}, '+1 day')",
+        "same": "IS",
+    }
+
+
+def _tables() -> dict[str, str]:
+    from safetrain.catalog.models import Sector
+    from safetrain.certificates.models import Certificate, CertificateReview
+    from safetrain.enterprises.models import Enterprise
+    from safetrain.people.models import Employment, Leave, Post
+    from safetrain.records.models import ExamResult, Incident, TrainingRecord, Violation
+
+    q = connection.ops.quote_name
+    models: dict[str, Any] = {
+        "employment": Employment,
+        "post": Post,
+        "leave": Leave,
+        "enterprise": Enterprise,
+        "sector": Sector,
+        "training": TrainingRecord,
+        "exam": ExamResult,
+        "violation": Violation,
+        "certificate": Certificate,
+        "review": CertificateReview,
+        "incident": Incident,
+    }
+    return {k: q(m._meta.db_table) for k, m in models.items()}
+
+
+def rates_sql(policy: Policy, *, region: str | None, enterprise_id: int | None) -> str:
+    """The query; parameters %(d)s (the day), %(jan1)s, %(cutoff)s, %(region)s, %(ent)s."""
+    t = _tables()
+    f = _dialect()
+    n = policy.numbers
+    hr_hours = float(policy.hours(high_risk=True, role="worker").initial)
+    other_hours = float(policy.hours(high_risk=False, role="worker").initial)
+    scope = ""
+    if enterprise_id is not None:
+        scope = "AND e.enterprise_id = %(ent)s"
+    elif region is not None:
+        scope = "AND n.region_id = %(region)s"
+    # current rows only: dated by D, not superseded by a correction (the NOT IN list is
+    # computed once, from the partial corrections indexes), practice exams never count
+    tr_ok = (
+        f"t.date <= %(d)s AND t.id NOT IN "
+        f"(SELECT supersedes_id FROM {t['training']} WHERE supersedes_id IS NOT NULL)"
+    )
+    ex_ok = (
+        f"x.date <= %(d)s AND x.purpose <> 'practice' AND x.id NOT IN "
+        f"(SELECT supersedes_id FROM {t['exam']} WHERE supersedes_id IS NOT NULL)"
+    )
+    return f"""
+WITH
+pop AS MATERIALIZED (
+    SELECT e.id, e.person_id, e.enterprise_id, e.role_category AS role, e.start_date,
+           s.high_risk
+    FROM {t["employment"]} e JOIN {t["enterprise"]} n ON n.id = e.enterprise_id
+    JOIN {t["sector"]} s ON s.code = n.sector_id
+    WHERE e.start_date <= %(d)s AND (e.end_date IS NULL OR e.end_date >= %(d)s) {scope}
+      AND NOT EXISTS (
+        SELECT 1 FROM {t["leave"]} lv WHERE lv.employment_id = e.id AND lv.start_date <= %(d)s
+        AND (lv.end_date IS NULL OR lv.end_date >= %(d)s))
+),
+cur_post AS (
+    SELECT employment_id, op FROM (
+        SELECT p.employment_id, NULLIF(p.operation_id, '') AS op,
+               row_number() OVER (PARTITION BY p.employment_id ORDER BY p.from_date DESC) AS rn
+        FROM {t["post"]} p JOIN pop ON pop.id = p.employment_id WHERE p.from_date <= %(d)s) cp0
+    WHERE rn = 1
+),
+req AS MATERIALIZED (
+    SELECT pop.person_id, 'special_operation' AS ctype, cp.op AS op, 0 AS grace
+    FROM pop JOIN cur_post cp ON cp.employment_id = pop.id WHERE cp.op IS NOT NULL
+    UNION ALL
+    SELECT person_id, 'safety_management', NULL,
+           CASE WHEN role IN ('principal', 'deputy')
+                AND %(d)s < {f["add_months"]("start_date", n.cert_grace_months)} THEN 1 ELSE 0 END
+    FROM pop WHERE high_risk AND role IN ('principal', 'deputy', 'safety_manager')
+),
+best AS (
+    SELECT * FROM (
+        SELECT r.person_id, r.ctype, r.op AS rop, h.id, h.valid_until, h.review_due,
+               row_number() OVER (PARTITION BY r.person_id, r.ctype, r.op
+                                  ORDER BY h.valid_until DESC, h.id DESC) AS rk
+        FROM req r JOIN {t["certificate"]} h ON h.person_id = r.person_id
+             AND h.cert_type = r.ctype AND h.issued_on <= %(d)s
+             AND (r.ctype <> 'special_operation' OR NULLIF(h.operation_id, '') = r.op)
+        WHERE NOT h.revoked) b0
+    WHERE rk = 1
+),
+later AS (
+    SELECT certificate_id, cleared_due FROM (
+        SELECT certificate_id, cleared_due,
+               row_number() OVER (PARTITION BY certificate_id ORDER BY passed_on) AS rn
+        FROM {t["review"]} WHERE passed_on > %(d)s
+          AND certificate_id IN (SELECT id FROM best)) l0
+    WHERE rn = 1
+),
+req_state AS (
+    SELECT r.person_id,
+        CASE
+            WHEN NOT EXISTS (SELECT 1 FROM {t["certificate"]} h WHERE h.person_id = r.person_id
+                             AND h.cert_type = r.ctype AND h.issued_on <= %(d)s)
+                THEN CASE WHEN r.grace = 1 THEN 'pending' ELSE 'missing' END
+            WHEN r.ctype = 'special_operation' AND NOT EXISTS (
+                    SELECT 1 FROM {t["certificate"]} h WHERE h.person_id = r.person_id
+                    AND h.cert_type = r.ctype AND h.issued_on <= %(d)s
+                    AND NULLIF(h.operation_id, '') = r.op)
+                THEN 'mismatch'
+            WHEN b.id IS NULL THEN 'revoked'
+            WHEN b.valid_until < %(d)s THEN 'expired'
+            WHEN (CASE WHEN l.certificate_id IS NOT NULL THEN l.cleared_due
+                       ELSE b.review_due END) < %(d)s
+                THEN 'overdue'
+            ELSE 'ok'
+        END AS state
+    FROM req r
+    LEFT JOIN best b ON b.person_id = r.person_id AND b.ctype = r.ctype
+         AND b.rop {f["same"]} r.op
+    LEFT JOIN later l ON l.certificate_id = b.id
+),
+certs AS (
+    SELECT person_id, MIN(CASE WHEN state = 'ok' THEN 1 ELSE 0 END) AS certified,
+           MAX(CASE WHEN state IN ('missing', 'mismatch', 'revoked', 'expired', 'overdue')
+               THEN 1 ELSE 0 END) AS blocked
+    FROM req_state GROUP BY person_id
+),
+prejob AS (
+    SELECT pop.person_id FROM pop
+    WHERE pop.role = 'worker' AND pop.start_date >= %(cutoff)s AND (
+        ROUND(COALESCE((SELECT SUM(t.hours) FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = pop.person_id
+                  AND t.kind = 'prejob' AND t.enterprise_id = pop.enterprise_id
+                  AND t.date >= {f["minus_days"]("pop.start_date", n.prejob_lookback_days)}), 0), 1)
+            < CASE WHEN pop.high_risk THEN {hr_hours} ELSE {other_hours} END
+        OR (SELECT COUNT(DISTINCT t.level) FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = pop.person_id
+            AND t.kind = 'prejob' AND t.enterprise_id = pop.enterprise_id
+            AND t.date >= {f["minus_days"]("pop.start_date", n.prejob_lookback_days)}
+            AND t.level IN ('company', 'workshop', 'team')) < 3
+        OR NOT EXISTS (SELECT 1 FROM {t["exam"]} x WHERE {ex_ok} AND x.person_id = pop.person_id
+            AND x.purpose = 'prejob' AND x.passed AND x.enterprise_id = pop.enterprise_id
+            AND x.date >= {f["minus_days"]("pop.start_date", n.prejob_lookback_days)}))
+),
+lastv AS (SELECT person_id, MAX(date) AS v FROM {t["violation"]} WHERE date <= %(d)s
+          AND person_id IN (SELECT person_id FROM pop) GROUP BY person_id),
+vblock AS (
+    SELECT v.person_id FROM lastv v
+    WHERE ROUND(COALESCE((SELECT SUM(t.hours) FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = v.person_id
+                    AND t.kind = 'violation' AND t.date >= v.v), 0), 1) < {float(n.violation_hours)}
+       OR NOT EXISTS (SELECT 1 FROM {t["exam"]} x WHERE {ex_ok} AND x.person_id = v.person_id
+                      AND x.purpose = 'violation' AND x.passed AND x.date >= v.v)
+),
+longleave AS (
+    SELECT pop.person_id, MAX(lv.start_date) AS s
+    FROM {t["leave"]} lv JOIN pop ON pop.id = lv.employment_id
+    WHERE lv.end_date IS NOT NULL AND lv.end_date < %(d)s AND lv.start_date <= %(d)s
+      AND {f["plus_day"]("lv.end_date")} >= {f["add_months"]("lv.start_date", n.leave_months)}
+    GROUP BY pop.person_id
+),
+rblock AS (
+    SELECT ll.person_id FROM longleave ll
+    WHERE NOT EXISTS (SELECT 1 FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = ll.person_id
+                      AND t.kind = 'return' AND t.date >= ll.s)
+       OR NOT EXISTS (SELECT 1 FROM {t["exam"]} x WHERE {ex_ok} AND x.person_id = ll.person_id
+                      AND x.purpose = 'return' AND x.passed AND x.date >= ll.s)
+),
+changes AS (
+    SELECT pop.person_id, p.from_date AS t FROM {t["post"]} p JOIN pop ON pop.id = p.employment_id
+    WHERE p.from_date > pop.start_date AND p.from_date <= %(d)s
+),
+tblock AS (
+    SELECT DISTINCT c.person_id FROM changes c
+    WHERE NOT EXISTS (SELECT 1 FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = c.person_id
+                      AND t.kind = 'transfer'
+                      AND t.date >= {f["minus_days"]("c.t", n.transfer_lookback_days)})
+       OR NOT EXISTS (SELECT 1 FROM {t["exam"]} x WHERE {ex_ok} AND x.person_id = c.person_id
+                      AND x.purpose = 'transfer' AND x.passed
+                      AND x.date >= {f["minus_days"]("c.t", n.transfer_lookback_days)})
+),
+acc AS (
+    SELECT e.person_id, i.date AS a FROM {t["employment"]} e
+    JOIN {t["incident"]} i ON i.enterprise_id = e.enterprise_id
+    WHERE e.person_id IN (SELECT person_id FROM pop)
+      AND e.role_category IN ('principal', 'deputy', 'safety_manager') AND e.start_date <= %(d)s
+      AND i.date <= %(d)s AND e.start_date <= i.date AND (e.end_date IS NULL OR i.date <= e.end_date)
+),
+ablock AS (
+    SELECT DISTINCT c.person_id FROM acc c
+    WHERE NOT EXISTS (SELECT 1 FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = c.person_id
+                      AND t.kind = 'accident' AND t.date >= c.a)
+       OR NOT EXISTS (SELECT 1 FROM {t["exam"]} x WHERE {ex_ok} AND x.person_id = c.person_id
+                      AND x.purpose = 'mgmt_assessment' AND x.passed AND x.date >= c.a)
+),
+per AS (
+    SELECT
+        CASE WHEN EXISTS (SELECT 1 FROM {t["training"]} t WHERE {tr_ok}
+                          AND t.person_id = pop.person_id AND t.date >= %(jan1)s)
+             THEN 1 ELSE 0 END AS covered,
+        CASE WHEN c.person_id IS NOT NULL THEN 1 ELSE 0 END AS cert_required,
+        COALESCE(c.certified, 0) AS certified,
+        CASE WHEN (SELECT x.passed FROM {t["exam"]} x WHERE {ex_ok}
+                   AND x.person_id = pop.person_id AND x.date >= %(jan1)s
+                   AND x.purpose IN ('risk_awareness', 'spot_check')
+                   ORDER BY x.date DESC, x.id DESC LIMIT 1) THEN 1 ELSE 0 END AS aware,
+        CASE WHEN COALESCE(c.blocked, 0) = 1
+             OR pop.person_id IN (SELECT person_id FROM prejob)
+             OR pop.person_id IN (SELECT person_id FROM vblock)
+             OR pop.person_id IN (SELECT person_id FROM rblock)
+             OR pop.person_id IN (SELECT person_id FROM tblock)
+             OR pop.person_id IN (SELECT person_id FROM ablock) THEN 0 ELSE 1 END AS may_work
+    FROM pop LEFT JOIN certs c ON c.person_id = pop.person_id
+)
+SELECT COUNT(*), COALESCE(SUM(covered), 0), COALESCE(SUM(certified), 0),
+       COALESCE(SUM(cert_required), 0), COALESCE(SUM(aware), 0), COALESCE(SUM(may_work), 0)
+FROM per
+"""
+
+
+def rates_counts(
+    policy: Policy, on: dt.date, *, region: str | None = None, enterprise_id: int | None = None
+) -> tuple[int, int, int, int, int, int]:
+    """(population, covered, certified, cert_required, aware, may_work) on day `on`."""
+    sql = rates_sql(policy, region=region, enterprise_id=enterprise_id)
+    day: Any = (lambda d: d) if connection.vendor == "postgresql" else dt.date.isoformat
+    params = {
+        "d": day(on),
+        "jan1": day(dt.date(on.year, 1, 1)),
+        "cutoff": day(policy.numbers.history_cutoff),
+        "region": region,
+        "ent": enterprise_id,
+    }
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    pop, cov, cert, creq, aware, may = (int(v) for v in row)
+    return pop, cov, cert, creq, aware, may

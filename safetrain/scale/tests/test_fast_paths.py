@@ -1,0 +1,205 @@
+"""The fast paths of issue 5 (c) give exactly the engine's answers, in a fixed number of queries:
+today's person compliance from the PersonStatus row, the per-(scope, day) rates cache and its
+invalidation, on a generated city; and the set-based 人员 import tells compliance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from safetrain.compliance.engine import Scope, evaluate_person, rates, rates_from_records
+from safetrain.compliance.models import PersonStatus
+from safetrain.compliance.selectors import cached_evaluation
+from safetrain.compliance.services import recompute_all
+from safetrain.core import crypto, dates
+from safetrain.people.models import Employment, Person
+from safetrain.people.services import token_create
+from safetrain.people.tests.factories import make_user
+from safetrain.scale.load import seed_city
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def city(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dates, "today", lambda: TODAY)
+    seed_city(persons=300, seed=11, today=TODAY, batch_size=300)
+    recompute_all()
+
+
+def as_json(value: object) -> object:
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def test_todays_answer_from_the_status_row_equals_the_engine(city: None) -> None:
+    persons = Person.objects.select_related("compliance_status__enterprise").order_by("id")
+    compared = with_findings = 0
+    for person in persons:
+        cached = cached_evaluation(person, TODAY)
+        assert cached is not None, person.pk
+        fresh = evaluate_person(person.pk, TODAY)
+        assert as_json(cached.as_dict()) == as_json(fresh.as_dict()), person.pk
+        compared += 1
+        with_findings += bool(fresh.findings)
+    assert compared == 300 and with_findings > 30
+
+
+def test_a_stale_row_is_not_used(city: None) -> None:
+    person = Person.objects.select_related("compliance_status__enterprise").first()
+    assert person is not None
+    assert cached_evaluation(person, TODAY + dt.timedelta(days=1)) is None
+    PersonStatus.objects.filter(person=person).update(policy_version="v0")
+    person.refresh_from_db()
+    person = Person.objects.select_related("compliance_status__enterprise").get(pk=person.pk)
+    assert cached_evaluation(person, TODAY) is None
+
+
+def _api() -> Client:
+    user = make_user("city_admin")
+    return Client(headers={"Authorization": f"Bearer {token_create(user=user)}"})
+
+
+def _count(client: Client, url: str) -> tuple[int, dict[str, object]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return len(ctx.captured_queries), response.json()
+
+
+def test_person_compliance_endpoint_today_is_two_queries(city: None) -> None:
+    api = _api()
+    uid = (
+        Employment.objects.filter(end_date__isnull=True)
+        .values_list("person__uid", flat=True)
+        .first()
+    )
+    n, body = _count(api, f"/api/v1/persons/{uid}/compliance")
+    assert n == 2  # the token (with its user), the person with its status row
+    person = Person.objects.get(uid=uid)
+    assert body == as_json(evaluate_person(person.pk, TODAY).as_dict())
+    # another day is evaluated from the records, and answers the same shape
+    n_past, past = _count(api, f"/api/v1/persons/{uid}/compliance?on=2026-01-31")
+    assert n_past > 2 and past["as_of"] == "2026-01-31"
+
+
+def test_rates_endpoint_is_cached_per_scope_and_day(city: None) -> None:
+    api = _api()
+    first, body = _count(api, "/api/v1/rates")
+    assert body == rates_from_records(Scope.city(), TODAY).as_dict()
+    again, same = _count(api, "/api/v1/rates")
+    assert same == body
+    assert again == 2 < first  # the token; the stamp (no aggregate)
+    past = "/api/v1/rates?on=2025-12-31"
+    _, old = _count(api, past)
+    n, old_again = _count(api, past)
+    assert (
+        n == 2
+        and old_again == old == rates_from_records(Scope.city(), dt.date(2025, 12, 31)).as_dict()
+    )
+
+
+def test_a_status_refresh_invalidates_the_cached_rates(city: None) -> None:
+    from safetrain.compliance.services import refresh_persons
+
+    scope = Scope.city()
+    before = rates(scope)
+    assert before.source == "materialized"
+    # a person in post loses may_work in the status (as a refresh after a change would write)
+    row = PersonStatus.objects.filter(status="in_post", may_work=True).first()
+    assert row is not None
+    PersonStatus.objects.filter(pk=row.pk).update(may_work=False)
+    assert rates(scope).may_work == before.may_work  # no refresh: the stamp did not move
+    refresh_persons([row.person_id])  # recomputes the row (may_work back) and moves the stamp
+    PersonStatus.objects.filter(pk=row.pk).update(may_work=False)  # same stamp, changed row
+    after = rates(scope)
+    assert after.may_work.num == before.may_work.num - 1
+
+
+def test_an_employment_inserted_without_refresh_invalidates(city: None) -> None:
+    from safetrain.people.tests.factories import make_employment
+
+    scope = Scope.city()
+    assert rates(scope).source == "materialized"
+    ent = Employment.objects.first().enterprise  # type: ignore[union-attr]
+    make_employment(enterprise=ent, start=dt.date(2026, 1, 1))
+    result = rates(scope)
+    assert result.source == "records"
+    assert result.as_dict() == rates_from_records(scope, TODAY).as_dict()
+
+
+def test_encryptor_matches_encrypt() -> None:
+    encrypt = crypto.encryptor()
+    token = encrypt("140502199001011234")
+    assert crypto.decrypt(token) == "140502199001011234"
+    assert token.split(":")[:2] == crypto.encrypt("x").split(":")[:2]
+    assert encrypt("a") != encrypt("a")  # a fresh nonce per value
+
+
+def test_people_import_refreshes_the_status_of_the_persons_it_wrote(
+    city: None, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    from safetrain.people.services import person_fields
+    from safetrain.scale.bench import _people_sheet
+    from safetrain.workbook.engine import import_workbook
+
+    path = tmp_path / "people.xlsx"
+    rows = _people_sheet(path, 40, seed=5)
+    stamp_rates = rates(Scope.city())
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_workbook(str(path), actor=None)
+    assert result.ok, result.errors[:3]
+    hashes = [person_fields(id_number=r[0], name=r[1])["id_number_hash"] for r in rows]
+    new = Person.objects.filter(id_number_hash__in=hashes).select_related(
+        "compliance_status__enterprise"
+    )
+    assert new.count() == 40
+    for person in new:
+        cached = cached_evaluation(person, TODAY)
+        assert cached is not None
+        assert as_json(cached.as_dict()) == as_json(evaluate_person(person.pk, TODAY).as_dict())
+    # the columns are person_fields' (decrypted: the nonces differ)
+    number, name, phone = rows[0][0], rows[0][1], rows[0][2]
+    expected = person_fields(id_number=number, name=name, phone=phone)
+    stored = Person.objects.get(id_number_hash=expected["id_number_hash"])
+    for column, value in expected.items():
+        got = getattr(stored, column)
+        if column.endswith("_enc"):
+            assert crypto.decrypt(got) == crypto.decrypt(str(value))
+        else:
+            assert got == value, column
+    # and the cached city rates moved with them
+    after = rates(Scope.city())
+    assert (
+        after.population
+        == stamp_rates.population + 40
+        == rates_from_records(Scope.city(), TODAY).population
+    )
+
+
+def test_the_set_based_rates_equal_the_per_person_engine(city: None) -> None:
+    """compliance.fastrates (one SQL query) against the engine evaluating every person, for the
+    city, each county and a few enterprises, on days across the five years of history."""
+    from safetrain.compliance.engine import rates_by_evaluation
+    from safetrain.enterprises.models import Enterprise
+    from safetrain.regions.data import COUNTIES
+
+    scopes = [Scope.city()] + [Scope.for_region(code) for code, _ in COUNTIES]
+    scopes += [Scope.for_enterprise(e) for e in Enterprise.objects.order_by("id")[:3]]
+    days = ["2022-06-30", "2024-01-01", "2024-03-31", "2025-02-28", "2025-12-31", "2026-06-30"]
+    blocked = 0
+    for day in days:
+        on = dt.date.fromisoformat(day)
+        for scope in scopes:
+            fast = rates_from_records(scope, on)
+            slow = rates_by_evaluation(scope, on)
+            assert fast.as_dict() == slow.as_dict(), (day, scope.code)
+        blocked += fast.population - fast.may_work.num
+    city_now = rates_from_records(Scope.city(), TODAY)
+    assert city_now.population > 250 and blocked > 0

@@ -1,0 +1,101 @@
+"""Set-based writes for sheet handlers: INSERT … VALUES with executemany.
+
+Django's bulk_create compiles one statement per batch and prepares every value through the
+field for every row (for 10,000 persons + employments + posts that was 70 % of a 人员 import,
+docs/benchmarks.md "(a)"). ``insert_rows`` prepares each field's value once per distinct value
+(dates, codes and ids repeat) and hands plain tuples to the driver, the same work as the raw
+``executemany`` the import benchmark compares against. Portable: values still go through
+``Field.get_db_prep_save`` for the connection in use (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any, cast
+
+from django.db import connections, router
+from django.db.models import Field, Model
+from django.utils import timezone
+
+BATCH = 2000
+
+
+_PLAIN = {"CharField", "TextField", "IntegerField", "BigIntegerField", "PositiveIntegerField"}
+
+
+def _passthrough(field: Field[Any, Any]) -> bool:
+    """Fields whose Python value (str / int, or None) the driver takes as it is."""
+    target = field.target_field if field.is_relation and field.many_to_one else field  # type: ignore[attr-defined]
+    return not field.choices and target.get_internal_type() in (
+        _PLAIN | {"AutoField", "BigAutoField"} if target is not field else _PLAIN
+    )
+
+
+def insert_rows(
+    model: type[Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    created_by: int | None,
+    source: str = "import",
+    distinct: Collection[str] = (),
+) -> int:
+    """INSERT rows of values for `fields` (attnames) plus the attribution columns (created_at
+    now, created_by, source); every other column takes its model default, which must then be a
+    constant (a per-row default such as a uuid belongs in `fields`). `distinct` names fields
+    whose values never repeat (not memoized). No model instances, no signals: callers notify
+    compliance themselves (core.events). Returns the number of rows inserted."""
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
+    given = [
+        cast("Field[Any, Any]", meta.get_field(name))
+        for name in (*fields, "created_at", "created_by", "source")
+    ]
+    names = {f.attname for f in given}
+    others = [f for f in meta.concrete_fields if f.attname not in names and not f.primary_key]
+    all_fields = [*given, *others]
+    constants = (timezone.now(), created_by, source, *(f.get_default() for f in others))
+    preparers: list[Callable[[Any], Any] | None] = []
+    for field in all_fields:
+        if _passthrough(field):
+            preparers.append(None)  # a str or int is already what the driver takes
+            continue
+        if field.attname in distinct:
+
+            def prepare_each(value: Any, field: Any = field) -> Any:
+                return None if value is None else field.get_db_prep_save(value, connection)
+
+            preparers.append(prepare_each)
+            continue
+        cache: dict[Any, Any] = {}
+
+        def prepare(value: Any, field: Any = field, cache: dict[Any, Any] = cache) -> Any:
+            if value is None:
+                return None
+            try:
+                return cache[value]
+            except KeyError:
+                prepared = cache[value] = field.get_db_prep_save(value, connection)
+                return prepared
+            except TypeError:  # unhashable
+                return field.get_db_prep_save(value, connection)
+
+        preparers.append(prepare)
+    q = connection.ops.quote_name
+    columns = ", ".join(q(str(f.column)) for f in all_fields)
+    marks = ", ".join(["%s"] * len(all_fields))
+    sql = f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({marks})"
+    count = 0
+    batch: list[list[Any]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            values = (*row, *constants)
+            batch.append([v if p is None else p(v) for p, v in zip(preparers, values, strict=True)])
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
