@@ -861,6 +861,15 @@ class PostChange:
     existing: int | None  # the stored post at that date
 
 
+def _tell_compliance(employment_ids: Iterable[int]) -> None:
+    """The persons of these employments changed (a post or a leave): tell compliance (core.events)."""
+    ids = sorted(set(employment_ids))
+    for chunk in _chunks(ids):
+        events.persons_changed(
+            Employment.objects.filter(pk__in=chunk).values_list("person_id", flat=True)
+        )
+
+
 @register
 class PostChangeSheet(SheetHandler):
     name = "岗位变动"
@@ -950,6 +959,7 @@ class PostChangeSheet(SheetHandler):
                 changed.append(post)
         Post.objects.bulk_create(new, batch_size=500)
         Post.objects.bulk_update(changed, ["title", "job_type", "operation"], batch_size=500)
+        _tell_compliance(emp_ids.values())
         return len(plan)
 
     def export_rows(self, scope: ExportScope) -> Iterator[list[Any]]:
@@ -1093,6 +1103,7 @@ class LeaveSheet(SheetHandler):
                 changed.append(leave)
         Leave.objects.bulk_create(new, batch_size=500)
         Leave.objects.bulk_update(changed, ["end_date"], batch_size=500)
+        _tell_compliance(emp_ids.values())
         return len(plan)
 
     def export_rows(self, scope: ExportScope) -> Iterator[list[Any]]:

@@ -30,6 +30,7 @@ from typing import Any, ClassVar, cast
 from django.db.models import Field, Model, Q
 
 from safetrain.catalog.models import AreaType
+from safetrain.core import events
 from safetrain.core.dates import parse_iso_date
 from safetrain.core.errors import ValidationFailed
 from safetrain.core.identifiers import InvalidIdentifier, normalize_id_number
@@ -332,8 +333,18 @@ def _insert(
     sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({marks})"
     count = 0
     batch: list[list[Any]] = []
+    # whose compliance inputs changed: persons (training, exams, 三违) or enterprises (incidents,
+    # drills); told after the rows are in, as the services tell (the status cache and the cached
+    # rates depend on it)
+    who = fields.index("person_id") if "person_id" in fields else None
+    ent = fields.index("enterprise_id") if who is None and "enterprise_id" in fields else None
+    touched: set[int] = set()
     with connection.cursor() as cursor:
         for row in rows:
+            if who is not None and row[who] is not None:
+                touched.add(row[who])
+            elif ent is not None and row[ent] is not None:
+                touched.add(row[ent])
             values = (*row, *constants)
             batch.append([prep(v) for prep, v in zip(preparers, values, strict=True)])
             if len(batch) >= BATCH:
@@ -343,6 +354,11 @@ def _insert(
         if batch:
             cursor.executemany(sql, batch)
             count += len(batch)
+    if who is not None:
+        events.persons_changed(touched)
+    else:
+        for enterprise_id in sorted(touched):
+            events.enterprise_changed(enterprise_id)
     return count
 
 

@@ -203,3 +203,50 @@ def test_the_set_based_rates_equal_the_per_person_engine(city: None) -> None:
         blocked += fast.population - fast.may_work.num
     city_now = rates_from_records(Scope.city(), TODAY)
     assert city_now.population > 250 and blocked > 0
+
+
+def test_every_record_sheet_import_refreshes_the_stored_answers(
+    city: None, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    """A 三违, a leave and a post change imported from a workbook reach the status rows (and so
+    the API's answer for today), as the services' writes do."""
+    from openpyxl import Workbook
+
+    from safetrain.workbook.engine import import_workbook
+
+    employed = (
+        Employment.objects.filter(start_date__lte=TODAY, end_date__isnull=True)
+        .select_related("person", "enterprise")
+        .order_by("pk")
+    )
+    chosen = [e for e in employed if not e.leaves.exists()][:3]
+    assert len(chosen) == 3
+    (v, leave, post) = chosen
+
+    def row(e: Employment) -> list[str]:
+        return [crypto.decrypt(e.person.id_number_enc), e.enterprise.credit_code]
+
+    before = {e.person_id: evaluate_person(e.person_id, TODAY).as_dict() for e in chosen}
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "三违"
+    sheet.append(["身份证号", "统一社会信用代码", "日期", "类型", "描述"])
+    sheet.append([*row(v), TODAY.isoformat(), "违章作业", "井下未戴自救器"])
+    leaves = book.create_sheet("离岗")
+    leaves.append(["身份证号", "统一社会信用代码", "离岗开始", "离岗结束"])
+    leaves.append([*row(leave), TODAY.isoformat(), ""])
+    posts = book.create_sheet("岗位变动")
+    posts.append(["身份证号", "统一社会信用代码", "变动日期", "新岗位", "岗位所需特种作业"])
+    posts.append([*row(post), TODAY.isoformat(), "瓦斯检查工", "5.4"])
+    path = tmp_path / "records.xlsx"
+    book.save(path)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_workbook(str(path), actor=None)
+    assert result.ok, result.errors[:3]
+    for e in chosen:
+        fresh = evaluate_person(e.person_id, TODAY).as_dict()
+        assert fresh != before[e.person_id], "the import changed nothing for this person"
+        cached = cached_evaluation(Person.objects.get(pk=e.person_id), TODAY)
+        assert cached is not None, e.person_id
+        assert as_json(cached.as_dict()) == as_json(fresh)
