@@ -136,7 +136,7 @@ class DrawnQuestion:
         return {
             "version": self.version_id,
             "question": self.question_id,
-            "points": str(self.points),
+            "points": str(Decimal(self.points).quantize(Decimal("0.01"))),
             "options": list(self.option_order),
         }
 
