@@ -37,7 +37,7 @@ from safetrain.questions.models import (
     WrongAnswer,
 )
 from safetrain.questions.papers import PaperRule, PaperShortfall, draw_paper
-from safetrain.questions.selectors import bank_read_q, candidate_list
+from safetrain.questions.selectors import bank_read_q, candidate_pool
 
 if TYPE_CHECKING:
     from safetrain.people.models import User
@@ -275,8 +275,8 @@ def practice_restart(*, user: User, session: PracticeSession) -> PracticeSession
 def mock_rules(bank: Bank, user: User) -> list[PaperRule]:
     """The mock layout, each count cut down to what the bank has."""
     counts: dict[str, int] = {}
-    for c in candidate_list(viewer=user, banks=[bank]):
-        counts[c.type] = counts.get(c.type, 0) + 1
+    for key, group in candidate_pool(viewer=user, banks=[bank]).groups:
+        counts[key[0]] = counts.get(key[0], 0) + len(group)
     rules = []
     for qtype, count, points in MOCK_LAYOUT:
         n = min(count, counts.get(qtype, 0))
@@ -294,7 +294,7 @@ def mock_exam_start(*, user: User, bank: Bank, seed: int | None = None) -> MockE
         )
     seed = secrets.randbelow(2**31) if seed is None else seed
     try:
-        paper = draw_paper(rules, candidate_list(viewer=user, banks=[bank]), seed)
+        paper = draw_paper(rules, candidate_pool(viewer=user, banks=[bank]), seed)
     except PaperShortfall as exc:  # cannot happen: the rules were cut to the bank
         raise ValidationFailed(exc.message) from exc
     now = timezone.now()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -267,6 +268,11 @@ def bank_ensure(
 # ---------------------------------------------------------------- questions
 
 
+def _bump(bank_id: int) -> None:
+    """A new revision token for the bank (see Bank.revision)."""
+    Bank.objects.filter(pk=bank_id).update(revision=secrets.randbits(62))
+
+
 def _write_version(
     question: Question, content: QuestionContent, *, actor: User | None, source: str, number: int
 ) -> QuestionVersion:
@@ -328,6 +334,7 @@ def question_create(
         version = _write_version(question, content, actor=actor, source=source, number=1)
         question.current = version
         question.save(update_fields=["current", "updated_at"])
+        _bump(bank.pk)
         return question
 
 
@@ -372,6 +379,7 @@ def question_edit(
         q.current = version
         q.content_hash = content.hash
         q.save(update_fields=["current", "content_hash", "updated_at"])
+        _bump(q.bank_id)
         return q
 
 
@@ -388,4 +396,5 @@ def question_retire(*, actor: User | None, question: Question) -> Question:
         if not q.retired:
             q.retired = True
             q.save(update_fields=["retired", "updated_at"])
+            _bump(q.bank_id)
         return q
