@@ -101,7 +101,7 @@ class CandidatePool:
     most), each group sorted by version id, groups in tag order: a canonical order that does not
     depend on the order the candidates came in. Build once, draw many papers from it."""
 
-    __slots__ = ("groups", "size")
+    __slots__ = ("_matches", "groups", "size")
 
     def __init__(self, candidates: Iterable[Candidate]):
         groups: dict[TagKey, list[Candidate]] = {}
@@ -120,6 +120,17 @@ class CandidatePool:
             groups.items(), key=lambda kv: _key_order(kv[0])
         )
         self.size = len(seen)
+        self._matches: dict[tuple[Any, ...], list[tuple[TagKey, list[Candidate]]]] = {}
+
+    def matching(self, rule: PaperRule) -> list[tuple[TagKey, list[Candidate]]]:
+        """The groups a rule's filters select (remembered: papers drawn per candidate of one
+        exam repeat the same rules)."""
+        key = (rule.type, rule.sector, rule.job, rule.topic, rule.difficulty)
+        found = self._matches.get(key)
+        if found is None:
+            found = [(k, g) for k, g in self.groups if rule.matches_tags(k)]
+            self._matches[key] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -319,7 +330,7 @@ def draw_paper(
     if not rule_list:
         raise PaperError("抽题规则为空 / no rules")
     pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)
-    matching = [[(k, g) for k, g in pool.groups if r.matches_tags(k)] for r in rule_list]
+    matching = [pool.matching(r) for r in rule_list]
     sizes = [sum(len(g) for _, g in m) for m in matching]
     rng = random.Random(f"paper:{seed}")
     taken: set[int] = set()
