@@ -323,10 +323,10 @@ def draw_paper(
     seed: int | str,
 ) -> Paper:
     """Draw a paper. Raises PaperShortfall naming the first rule that cannot be filled."""
-    parsed = [r if isinstance(r, PaperRule) else None for r in rules]
-    if any(r is None for r in parsed):
-        parsed = parse_rules(rules)  # type: ignore[arg-type]
-    rule_list: list[PaperRule] = parsed  # type: ignore[assignment]
+    if all(isinstance(r, PaperRule) for r in rules):
+        rule_list: list[PaperRule] = list(rules)  # type: ignore[arg-type]
+    else:
+        rule_list = parse_rules(rules)  # type: ignore[arg-type]
     if not rule_list:
         raise PaperError("抽题规则为空 / no rules")
     pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)

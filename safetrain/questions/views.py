@@ -231,7 +231,7 @@ def question_view(request: HttpRequest, pk: int) -> HttpResponse:
             current = question.current
             content = form.content(
                 sector=current.sector_id,
-                job_type=current.job_type.code if current.job_type_id else None,
+                job_type=current.job_type.code if current.job_type is not None else None,
             )
             if content is not None:
                 try:
