@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "safetrain.archive",
     "safetrain.courses",
     "safetrain.inspections",
+    "safetrain.questions",
     "safetrain.web",
     "safetrain.demo",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("compliance/", include("safetrain.compliance.urls")),
     path("courses/", include("safetrain.courses.urls")),
     path("inspections/", include("safetrain.inspections.urls")),
+    path("questions/", include("safetrain.questions.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),

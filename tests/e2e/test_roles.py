@@ -9,35 +9,12 @@ from tests.e2e.journeys import build_world, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ALL_ENTRIES = {
-    "首页",
-    "我的档案",
-    "我的证书",
-    "企业",
-    "人员",
-    "导入表格",
-    "证书台账",
-    "证书提醒",
-    "培训考核记录",
-    "今天能否上岗",
-    "待办",
-    "上岗管控",
-    "整改待办",
-    "课程超市",
-    "课程管理",
-    "指派课程",
-    "账号",
-    "执法检查",
-    "责令改正",
-    "抽考复训复考",
-    "专项行动日程",
-}
-INSPECTIONS = {"执法检查", "责令改正", "专项行动日程"}
-MENUS = {
-    "city_admin": {"首页", "企业", "人员", "证书台账", "课程超市", "课程管理", "账号"}
-    | INSPECTIONS,
-    "county_admin": {"首页", "企业", "人员", "证书台账", "课程超市", "课程管理", "账号"}
-    | INSPECTIONS,
+ROLES = ("city_admin", "county_admin", "enterprise_admin", "inspector", "trainer", "worker")
+ADMINS = {"city_admin", "county_admin"}
+# the menu of the foundation, then what each later app adds (role → its entries)
+BASE = {
+    "city_admin": {"首页", "企业", "人员", "证书台账", "账号"},
+    "county_admin": {"首页", "企业", "人员", "证书台账", "账号"},
     "enterprise_admin": {
         "首页",
         "企业",
@@ -47,17 +24,33 @@ MENUS = {
         "培训考核记录",
         "上岗管控",
         "整改待办",
-        "课程超市",
-        "课程管理",
-        "指派课程",
         "账号",
-        "责令改正",
-        "抽考复训复考",
     },
-    "inspector": {"首页", "企业", "人员", "证书台账", "课程超市"} | INSPECTIONS,
-    "trainer": {"首页", "课程超市", "课程管理"},
-    "worker": {"首页", "我的档案", "我的证书", "今天能否上岗", "待办", "课程超市"},
+    "inspector": {"首页", "企业", "人员", "证书台账"},
+    "trainer": {"首页"},
+    "worker": {"首页", "我的档案", "我的证书", "今天能否上岗", "待办"},
 }
+ADDED: dict[str, dict[str, set[str]]] = {
+    "courses": {
+        **{r: {"课程超市", "课程管理"} for r in (*ADMINS, "enterprise_admin", "trainer")},
+        "enterprise_admin": {"课程超市", "课程管理", "指派课程"},
+        "inspector": {"课程超市"},
+        "worker": {"课程超市"},
+    },
+    "inspections": {
+        **{r: {"执法检查", "责令改正", "专项行动日程"} for r in (*ADMINS, "inspector")},
+        "enterprise_admin": {"责令改正", "抽考复训复考"},
+    },
+    "questions": {
+        **{r: {"题库"} for r in (*ADMINS, "enterprise_admin", "trainer")},
+        "worker": {"练习与模拟考试", "错题本"},
+    },
+}
+MENUS = {
+    role: BASE[role].union(*(entries.get(role, set()) for entries in ADDED.values()))
+    for role in ROLES
+}
+ALL_ENTRIES = {"导入表格"}.union(*MENUS.values())
 ROLE_LABELS = {
     "city_admin": "市局管理员",
     "county_admin": "县局管理员",

@@ -18,6 +18,7 @@ from .enterprises import enterprises
 from .inspections import inspections
 from .logins import logins
 from .people import people
+from .questions import questions
 
 Step = Callable[[DemoContext], None]
 
@@ -26,5 +27,6 @@ STEPS: list[Step] = [
     people,
     courses,
     inspections,
+    questions,
     logins,
 ]
