@@ -36,7 +36,9 @@ def person_archive_pdf(request: HttpRequest, person_id: str) -> HttpResponse:
     if person is None:
         raise NotFound("未找到该人员，或不在您的管辖范围内")
     response = HttpResponse(archive_pdf(person, request=request), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"archive-{person.uid}.pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(False, f"archive-{person.uid}.pdf") or ""
+    )
     return response
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, Sum
@@ -63,12 +64,18 @@ class Counts:
         }
 
     @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Counts:
+        c = cls()
+        for f in COUNT_FIELDS:
+            setattr(c, f, int(values[f] or 0))
+        return c
+
+    @classmethod
     def of_row(cls, row: EnterpriseDay) -> Counts:
-        return cls(
-            *(getattr(row, f) for f in COUNT_FIELDS),
-            blocking=Counter(row.blocking),
-            certs=Counter(row.certs),
-        )
+        c = cls.of({f: getattr(row, f) for f in COUNT_FIELDS})
+        c.blocking.update(row.blocking)
+        c.certs.update(row.certs)
+        return c
 
 
 # --------------------------------------------------------------------------- invalidation
@@ -132,7 +139,7 @@ def evaluate_day(on: dt.date, enterprise_ids: Sequence[int] | None = None) -> di
             may_work=Count("id", filter=Q(may_work=True)),
         )
         for a in agg:
-            out[a["enterprise_id"]] = Counts(*(a[f] for f in COUNT_FIELDS))
+            out[a["enterprise_id"]] = Counts.of(a)
         for eid, codes in rows.filter(may_work=False).values_list(
             "enterprise_id", "blocking_codes"
         ):
@@ -272,5 +279,5 @@ def trend(days: Sequence[Day], scope: Scope) -> dict[dt.date, Counts]:
     )
     out = {d.on: Counts() for d in days}
     for a in agg:
-        out[a["day__on"]] = Counts(*(a[f] or 0 for f in COUNT_FIELDS))
+        out[a["day__on"]] = Counts.of(a)
     return out

@@ -8,6 +8,7 @@ from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -131,7 +132,7 @@ def export(request: HttpRequest, code: str, chart: str) -> HttpResponse:
     dash = _dashboard(request, code, _on(request))
     response = HttpResponse(workbook(dash, chart), content_type=XLSX)
     name = f"看板-{dash.name}-{chart}-{dash.on.isoformat()}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 
 
@@ -216,7 +217,7 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{notice.title}.pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{notice.title}.pdf") or ""
     return response
 
 
@@ -224,23 +225,22 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     response = HttpResponse(notices.notice_xlsx(notice), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"{notice.title}.xlsx")
+    response["Content-Disposition"] = content_disposition_header(True, f"{notice.title}.xlsx") or ""
     return response
 
 
 # ----------------------------------------------------------------------------- archive PDF
 
 
-def person_pdf(request: HttpRequest, uid: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={request.path}")
+@login_required
+def person_archive_pdf(request: HttpRequest, uid: str) -> HttpResponse:
     person = person_get(viewer=_viewer(request), uid=str(uid))
     if person is None:
         raise Http404
     data = person_pdf.archive_pdf(person, request=request)
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        False, f"一人一档-{person.name}.pdf"
+    response["Content-Disposition"] = (
+        content_disposition_header(False, f"一人一档-{person.name}.pdf") or ""
     )
     return response
 
