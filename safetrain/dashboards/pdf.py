@@ -80,7 +80,7 @@ class Document(FPDF):
 
     def para(self, text: str, size: float = 10.5) -> None:
         self.set_font(FAMILY, "", size)
-        self.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 6, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
     def grid(
         self, headers: list[str], rows: list[list[object]], widths: list[int] | None = None

@@ -26,7 +26,7 @@ from safetrain.certificates.selectors import certificate_state
 from safetrain.compliance.domain import fmt_hours
 from safetrain.compliance.engine import evaluate_person, policy_on
 from safetrain.compliance.facts import load_person_facts
-from safetrain.compliance.history import history_from_facts
+from safetrain.compliance.history import HISTORY_START, history_from_facts
 from safetrain.compliance.pages import STATUS_LABELS
 from safetrain.core import dates
 from safetrain.dashboards.pdf import Document
@@ -74,8 +74,16 @@ def _yearly(person: Person, trainings: list[TrainingRecord], on: dt.date) -> lis
     for t in trainings:
         hours[t.date.year] += t.hours
     arch = person_archive(person=person, on=on)
+    # from the campaign's history cut-off (or the first record, if older) to D's year
+    first = min([*hours, HISTORY_START.year])
     years = sorted(
-        set(hours) | {y for e in arch.employments for y in range(e.start_date.year, on.year + 1)}
+        set(hours)
+        | {
+            y
+            for e in arch.employments
+            for y in range(max(e.start_date.year, first), on.year + 1)
+            if e.end_date is None or e.end_date.year >= y
+        }
     )
     rows: list[list[object]] = []
     for y in years:

@@ -52,7 +52,9 @@ def test_drill_down_adds_up_and_equals_the_engine(city):
         for county in top.children:
             summed.add(county.counts)
             dash = dashboard_get(viewer=viewer, region=county.code, on=on)
-            assert mine(dash.total) == mine(county.counts) == engine(Scope.for_region(county.code), on)
+            assert (
+                mine(dash.total) == mine(county.counts) == engine(Scope.for_region(county.code), on)
+            )
             ents = Counts()
             for unit in dash.children:
                 ents.add(unit.counts)
@@ -87,7 +89,9 @@ def test_a_change_refreshes_only_the_stamped_enterprises(city):
     dashboard_get(viewer=viewer, on=ON)
     day = Day.objects.get(on=ON)
     emp = (
-        Employment.objects.filter(start_date__lte=ON - dt.timedelta(days=400), end_date__isnull=True)
+        Employment.objects.filter(
+            start_date__lte=ON - dt.timedelta(days=400), end_date__isnull=True
+        )
         .select_related("person", "enterprise")
         .order_by("id")
         .first()
@@ -98,8 +102,13 @@ def test_a_change_refreshes_only_the_stamped_enterprises(city):
     )
     # a training dated last year changes the past: the cached day must follow
     training_record_add(
-        actor=None, person=emp.person, date=ON - dt.timedelta(days=30), hours=80,
-        kind="continuing", enterprise=emp.enterprise, title="补训",
+        actor=None,
+        person=emp.person,
+        date=ON - dt.timedelta(days=30),
+        hours=80,
+        kind="continuing",
+        enterprise=emp.enterprise,
+        title="补训",
     )
     after = dashboard_get(viewer=viewer, on=ON)
     assert mine(after.total) == engine(Scope.city(), ON)
@@ -145,7 +154,7 @@ def test_pages_time_travel_tables_and_drill_links(city):
     for key in ("rates", "trend", "children", "bottom", "findings", "certs"):
         assert f'data-testid="table-{key}"' in html
     ent = Enterprise.objects.filter(region_id="140525").order_by("name").first()
-    assert f'/dashboards/{ent.credit_code}/?on=2025-03-31' in html
+    assert f"/dashboards/{ent.credit_code}/?on=2025-03-31" in html
     # a bad or future date is reported and today is shown
     r = client.get("/dashboards/140525/?on=2025-02-30")
     assert r.status_code == 200 and "日期“2025-02-30”无效" in r.content.decode()
