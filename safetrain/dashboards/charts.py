@@ -76,7 +76,7 @@ class LineChart:
 def line_chart(
     trend: list[tuple[dt.date, dict[str, Ratio]]], labels: dict[str, str], *, title: str = ""
 ) -> LineChart:
-    left, right, top, bottom = 70.0, 700.0, 20.0, 320.0
+    left, right, top, bottom = 70.0, 675.0, 20.0, 320.0
     n = len(trend)
     step = (right - left) / max(n - 1, 1)
 
