@@ -68,7 +68,7 @@ def test_notice_generate_publish_and_documents(city, monkeypatch):
     assert pcts == sorted(pcts, reverse=True)
     assert c["problems"] and c["problems"][0]["count"] >= c["problems"][-1]["count"]
     assert c["orders"][0]["enterprise"] == "某煤矿有限公司" and c["orders"][0]["overdue"] == 1
-    assert "晋城市安全生产教育培训工作通报（2026年第1期）" == notice.title
+    assert notice.title == "晋城市安全生产教育培训工作通报（2026年第1期）"
 
     # a draft is not listed for a county; publishing lists it for everyone in scope
     county = login("county_admin", region="140525")
