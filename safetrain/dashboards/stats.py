@@ -33,7 +33,7 @@ from safetrain.dashboards.models import Day, EnterpriseDay, Stamp
 from safetrain.enterprises.models import Enterprise
 from safetrain.people.models import Employment
 
-RATE_FIELDS = ("covered", "certified", "aware", "may_work")
+CHUNK = 900
 COUNT_FIELDS = ("population", "covered", "cert_required", "certified", "aware", "may_work")
 
 
@@ -97,11 +97,14 @@ def _stamp(enterprise_ids: Iterable[int]) -> None:
 def persons_changed(person_ids: list[int]) -> None:
     """An input of these persons changed: every enterprise they were ever employed at."""
     if Day.objects.exists():
-        _stamp(
-            Employment.objects.filter(person_id__in=person_ids)
-            .values_list("enterprise_id", flat=True)
-            .distinct()
-        )
+        ids: set[int] = set()
+        for i in range(0, len(person_ids), CHUNK):  # bounded IN lists (SQLite's variable limit)
+            ids.update(
+                Employment.objects.filter(person_id__in=person_ids[i : i + CHUNK])
+                .values_list("enterprise_id", flat=True)
+                .distinct()
+            )
+        _stamp(ids)
 
 
 def enterprise_changed(enterprise_id: int) -> None:
