@@ -52,7 +52,9 @@ def run_bench(*, persons: int, seed: int, requests: int, say: Callable[[str], No
         lambda: seed_city(persons=persons, seed=seed, today=today),
     )
     _timed(say, "compliance recompute (today's status)", recompute_all)
-    _timed(say, "dashboards warm (13 days, cold)", lambda: ensure_days(trend_dates(today)))
+    _timed(
+        say, "dashboards warm (13 days, cold)", lambda: ensure_days(trend_dates(today), certs=today)
+    )
     biggest = (
         Employment.objects.filter(end_date__isnull=True)
         .values("enterprise__region_id")

@@ -15,6 +15,9 @@ from django.db import models
 class Day(models.Model):
     on = models.DateField(unique=True)
     seq = models.BigIntegerField(default=0)  # the change sequence it reflects
+    # the certificate ledger summary is computed only for a day shown as a dashboard's date
+    # (not for a day that is only a point of a trend): it costs as much as the rates
+    has_certs = models.BooleanField(default=False)
     computed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -78,8 +78,9 @@ class Dashboard:
         return [(k, label, ratios[k], pct(ratios[k])) for k, label in RATES]
 
 
-def trend_dates(on: dt.date, months: int = TREND_MONTHS) -> list[dt.date]:
-    """Month ends of the `months` months before D's month, then D itself."""
+def trend_dates(on: dt.date, months: int | None = None) -> list[dt.date]:
+    """Month ends of the `months` (default TREND_MONTHS) months before D's month, then D."""
+    months = TREND_MONTHS if months is None else months
     first = on.replace(day=1)
     out = [add_months(first, -i) - dt.timedelta(days=1) for i in range(months, 0, -1)]
     return [*out, on]
@@ -100,7 +101,7 @@ def dashboard_get(
     on = clamp(on)
     scope = rates_scope(viewer=viewer, region=region, enterprise=enterprise)
     ons = trend_dates(on)
-    days = ensure_days(ons)
+    days = ensure_days(ons, certs=on)
     rows = enterprise_rows(days[on], scope)
     total = Counts()
     for r in rows:

@@ -125,8 +125,11 @@ def _credit_ids() -> dict[str, int]:
     return dict(Enterprise.objects.values_list("credit_code", "id"))
 
 
-def evaluate_day(on: dt.date, enterprise_ids: Sequence[int] | None = None) -> dict[int, Counts]:
-    """Counts per enterprise on D from the compliance engine (all enterprises, or some)."""
+def evaluate_day(
+    on: dt.date, enterprise_ids: Sequence[int] | None = None, *, certs: bool = True
+) -> dict[int, Counts]:
+    """Counts per enterprise on D from the compliance engine (all enterprises, or some), with
+    the certificate ledger summary when `certs`."""
     out: dict[int, Counts] = {}
     wanted = set(enterprise_ids) if enterprise_ids is not None else None
     if on == dates.today() and materialized_rates(Scope.city(), on) is not None:
@@ -169,7 +172,8 @@ def evaluate_day(on: dt.date, enterprise_ids: Sequence[int] | None = None) -> di
             c.aware += ev.aware
             c.may_work += ev.may_work
             c.blocking.update(ev.blocking_codes)
-    _add_ledger(out, on, wanted)
+    if certs:
+        _add_ledger(out, on, wanted)
     return out
 
 
@@ -202,9 +206,10 @@ def current_seq() -> int:
     return Stamp.objects.aggregate(m=Max("seq"))["m"] or 0
 
 
-def ensure_days(ons: Sequence[dt.date]) -> dict[dt.date, Day]:
-    """The cached Days for these dates, computed or refreshed where needed. When every Day is
-    cached and fresh this is three queries whatever the number of dates or enterprises."""
+def ensure_days(ons: Sequence[dt.date], *, certs: dt.date | None = None) -> dict[dt.date, Day]:
+    """The cached Days for these dates, computed or refreshed where needed (with the ledger
+    summary for the day `certs`). When every Day is cached and fresh this is three queries
+    whatever the number of dates or enterprises."""
     days = {d.on: d for d in Day.objects.filter(on__in=list(ons))}
     seq = current_seq()
     stale_from = min((d.seq for d in days.values()), default=seq)
@@ -216,18 +221,20 @@ def ensure_days(ons: Sequence[dt.date]) -> dict[dt.date, Day]:
     for on in sorted(set(ons)):
         day = days.get(on)
         if day is None:
-            days[on] = _compute(on, seq)
-        elif day.seq < seq:
-            dirty = sorted({e for e, s in stamps if s > day.seq})
-            _refresh(day, dirty, seq)
+            days[on] = _compute(on, seq, certs=on == certs)
+        else:
+            if day.seq < seq:
+                _refresh(day, sorted({e for e, s in stamps if s > day.seq}), seq)
+            if on == certs and not day.has_certs:
+                _fill_certs(day)
     return days
 
 
-def _compute(on: dt.date, seq: int) -> Day:
-    counts = evaluate_day(on)
+def _compute(on: dt.date, seq: int, *, certs: bool) -> Day:
+    counts = evaluate_day(on, certs=certs)
     try:
         with transaction.atomic():
-            day = Day.objects.create(on=on, seq=seq)
+            day = Day.objects.create(on=on, seq=seq, has_certs=certs)
             EnterpriseDay.objects.bulk_create(_rows(day, counts), batch_size=2000)
     except IntegrityError:  # computed at the same time by another request
         return Day.objects.get(on=on)
@@ -235,12 +242,24 @@ def _compute(on: dt.date, seq: int) -> Day:
 
 
 def _refresh(day: Day, dirty: list[int], seq: int) -> None:
-    counts = evaluate_day(day.on, dirty) if dirty else {}
+    counts = evaluate_day(day.on, dirty, certs=day.has_certs) if dirty else {}
     with transaction.atomic():
         EnterpriseDay.objects.filter(day=day, enterprise_id__in=dirty).delete()
         EnterpriseDay.objects.bulk_create(_rows(day, counts), batch_size=2000)
         Day.objects.filter(pk=day.pk).update(seq=seq)
         day.seq = seq
+
+
+def _fill_certs(day: Day) -> None:
+    rows = list(EnterpriseDay.objects.filter(day=day))
+    counts = {r.enterprise_id: Counts() for r in rows}
+    _add_ledger(counts, day.on, None)
+    for r in rows:
+        r.certs = dict(sorted(counts[r.enterprise_id].certs.items()))
+    with transaction.atomic():
+        EnterpriseDay.objects.bulk_update(rows, ["certs"], batch_size=1000)
+        Day.objects.filter(pk=day.pk).update(has_certs=True)
+        day.has_certs = True
 
 
 # --------------------------------------------------------------------------- reading

@@ -23,3 +23,14 @@ def login(role: str, **kw) -> Client:
     assert client.login(username=user.username, password=PASSWORD)
     client.user = user  # type: ignore[attr-defined]
     return client
+
+
+@pytest.fixture
+def small_city(db):
+    """Fewer persons, and a two-month trend: for the notice and PDF tests."""
+    seed_city(persons=40, seed=12, today=ON, batch_size=40)
+
+
+@pytest.fixture
+def short_trend(monkeypatch):
+    monkeypatch.setattr("safetrain.dashboards.selectors.TREND_MONTHS", 2)

@@ -205,3 +205,16 @@ def test_api_numbers(city):
     assert row[1:3] == [want.may_work.num, want.may_work.den]
     assert api.get("/api/v1/dashboards?region=140581").status_code == 403
     assert set(CHARTS) <= set(body)
+
+
+def test_warm_command_fills_the_day_cache(city):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("dashboards", "warm", "--on", ON.isoformat(), stdout=out)
+    assert Day.objects.count() == 13 and "13 天" in out.getvalue()
+    assert EnterpriseDay.objects.filter(day__on=ON).count() > 0
+    with pytest.raises(CommandError, match="--on"):
+        call_command("dashboards", "warm", "--on", "2026-13-01")

@@ -35,7 +35,7 @@ def pdf_pages(data: bytes) -> tuple[str, list[float]]:
     return text, [dark / (image.width * image.height)]
 
 
-def test_notice_generate_publish_and_documents(city, monkeypatch):
+def test_notice_generate_publish_and_documents(small_city, short_trend, monkeypatch):
     def fake_orders(*, region, on):
         return [
             {
@@ -92,7 +92,7 @@ def test_notice_generate_publish_and_documents(city, monkeypatch):
     assert wb["责令改正企业"]["A2"].value == "某煤矿有限公司"
 
 
-def test_county_notice_scope_and_errors(city):
+def test_county_notice_scope_and_errors(small_city, short_trend):
     county = login("county_admin", region="140525")
     r = county.post(
         "/dashboards/notices/new/", {"period_start": "2026-06-01", "period_end": "2026-05-01"}
@@ -136,7 +136,7 @@ def _person_with_history() -> Person:
     return emp.person
 
 
-def test_archive_pdf_renders_chinese_and_verifies(city):
+def test_archive_pdf_renders_chinese_and_verifies(small_city):
     person = _person_with_history()
     ent_region = Employment.objects.filter(person=person).first().enterprise.region_id
     client = login("county_admin", region=ent_region)
@@ -167,7 +167,7 @@ def test_archive_pdf_renders_chinese_and_verifies(city):
     assert Client().get(f"/dashboards/verify/a/{token[:-2]}xx/").status_code == 404
 
 
-def test_archive_pdf_api_is_scoped(city):
+def test_archive_pdf_api_is_scoped(small_city):
     person = _person_with_history()
     region = Employment.objects.filter(person=person).first().enterprise.region_id
     mine = make_user("county_admin", region=region)

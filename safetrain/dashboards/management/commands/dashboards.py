@@ -35,7 +35,7 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--on：{exc}") from exc
             started = time.perf_counter()
-            days = ensure_days(trend_dates(on))
+            days = ensure_days(trend_dates(on), certs=on)
             self.stdout.write(
                 f"看板缓存：{len(days)} 天（{min(days)} 至 {max(days)}），"
                 f"{time.perf_counter() - started:.1f} 秒"
