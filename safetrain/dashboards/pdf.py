@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from safetrain.core.errors import ServiceError
 
@@ -87,7 +88,11 @@ class Document(FPDF):
     ) -> None:
         self.set_font(FAMILY, "", 9)
         with self.table(
-            col_widths=widths, text_align="LEFT", line_height=5.5, first_row_as_headings=True
+            col_widths=widths,
+            text_align="LEFT",
+            line_height=5.5,
+            first_row_as_headings=True,
+            headings_style=FontFace(fill_color=(226, 232, 240)),
         ) as t:
             t.row([str(h) for h in headers])
             for r in rows:
