@@ -72,6 +72,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("dashboards:dashboard", code=scope.code)
 
 
+def _p(p: float | None) -> str:
+    return "—" if p is None else f"{p}%"
+
+
 def _href(code: str, on: dt.date) -> str:
     return reverse("dashboards:dashboard", args=[code]) + "?" + urlencode({"on": on.isoformat()})
 
@@ -82,10 +86,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     dash = _dashboard(request, code, on)
     labels = dict(RATES)
     rate_bars = charts.bar_chart(
-        [
-            charts.Bar(label, p or 0, f"{p if p is not None else '—'}%  {r.num}/{r.den}")
-            for _, label, r, p in dash.rates
-        ],
+        [charts.Bar(label, p or 0, f"{_p(p)}  {r.num}/{r.den}") for _, label, r, p in dash.rates],
         maximum=100,
     )
     finding_bars = charts.bar_chart(
