@@ -99,7 +99,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         return charts.Bar(
             u.name,
             p or 0,
-            f"{p if p is not None else '—'}%  {u.counts.may_work}/{u.counts.population}",
+            f"{_p(p)}  {u.counts.may_work}/{u.counts.population}",
             _href(u.code, on),
         )
 
