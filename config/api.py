@@ -267,6 +267,7 @@ def register_routers() -> None:
         ("safetrain.inspections.api", "/inspections"),
         ("safetrain.scale.api", "/"),
         ("safetrain.courses.api", "/"),
+        ("safetrain.dashboards.api", "/"),
     ]:
         try:
             mod = importlib.import_module(module)

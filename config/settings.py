@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "safetrain.courses",
     "safetrain.inspections",
     "safetrain.questions",
+    "safetrain.dashboards",
     "safetrain.web",
     "safetrain.demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("courses/", include("safetrain.courses.urls")),
     path("inspections/", include("safetrain.inspections.urls")),
     path("questions/", include("safetrain.questions.urls")),
+    path("dashboards/", include("safetrain.dashboards.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),

@@ -9,7 +9,8 @@ after the commit). With no subscriber the calls do nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 
 PersonsListener = Callable[[list[int]], None]
 EnterpriseListener = Callable[[int], None]
@@ -45,3 +46,22 @@ def enterprise_changed(enterprise_id: int | None) -> None:
         return
     for fn in _enterprises:
         fn(int(enterprise_id))
+
+
+@contextlib.contextmanager
+def coalesced() -> Iterator[None]:
+    """Collect the notifications made inside the block and pass them on once at its end (one
+    `persons_changed` with every id, one `enterprise_changed` per enterprise), so a bulk writer
+    such as a demo step going through the services does not refresh a person per record."""
+    persons: set[int] = set()
+    enterprises: set[int] = set()
+    saved = _persons[:], _enterprises[:]
+    _persons[:] = [persons.update]
+    _enterprises[:] = [enterprises.add]
+    try:
+        yield
+    finally:
+        _persons[:], _enterprises[:] = saved
+    for eid in sorted(enterprises):
+        enterprise_changed(eid)
+    persons_changed(persons)

@@ -61,6 +61,8 @@ NAV: list[NavItem] = [
     NavItem(_("Correction orders"), "inspections:orders", SCOPED),
     NavItem(_("Spot-check retests"), "inspections:retests", frozenset({"enterprise_admin"})),
     NavItem(_("Campaign calendar"), "inspections:calendar", frozenset(ADMINS | {"inspector"})),
+    NavItem(_("Dashboards"), "dashboards:home", SCOPED, "dashboard"),
+    NavItem(_("Notices"), "dashboards:notices", SCOPED, "notice"),
 ]
 
 

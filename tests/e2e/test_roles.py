@@ -41,6 +41,7 @@ ADDED: dict[str, dict[str, set[str]]] = {
         **{r: {"执法检查", "责令改正", "专项行动日程"} for r in (*ADMINS, "inspector")},
         "enterprise_admin": {"责令改正", "抽考复训复考"},
     },
+    "dashboards": {r: {"监管看板", "通报"} for r in (*ADMINS, "enterprise_admin", "inspector")},
     "questions": {
         **{r: {"题库"} for r in (*ADMINS, "enterprise_admin", "trainer")},
         "worker": {"练习与模拟考试", "错题本"},

@@ -19,14 +19,16 @@ from .inspections import inspections
 from .logins import logins
 from .people import people
 from .questions import questions
+from .records import records
 
 Step = Callable[[DemoContext], None]
 
 STEPS: list[Step] = [
     enterprises,
     people,
+    records,
     courses,
-    inspections,
     questions,
+    inspections,
     logins,
 ]

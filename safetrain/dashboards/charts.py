@@ -1,0 +1,105 @@
+"""Chart geometry for the server-drawn inline SVG (templates dashboards/svg_*.html).
+
+No script and no chart library: the view computes coordinates here, the template draws them.
+Large type (the viewBox is scaled to the container, so 20-unit text stays readable on a
+projector and on a phone), high-contrast colours that also differ in dash pattern and marker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from safetrain.compliance.engine import Ratio
+
+COLOURS = {
+    "coverage": ("#0b3d91", ""),
+    "certified": ("#b00020", "10 6"),
+    "awareness": ("#1b5e20", "3 5"),
+    "may_work": ("#7a3e00", "16 5 3 5"),
+}
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float  # the bar's length in the chart's unit
+    text: str  # printed after the bar
+    href: str = ""
+    y: float = 0
+    width: float = 0
+    colour: str = "#0b3d91"
+
+
+@dataclass
+class BarChart:
+    bars: list[Bar]
+    height: float
+    label_w: float = 250
+    bar_w: float = 330
+    row_h: float = 46
+    width: float = 720
+    title: str = ""
+
+
+def bar_chart(bars: list[Bar], *, maximum: float | None = None, title: str = "") -> BarChart:
+    top = maximum if maximum is not None else max((b.value for b in bars), default=0) or 1
+    chart = BarChart(bars=bars, height=max(len(bars), 1) * 46 + 10, title=title)
+    for i, b in enumerate(bars):
+        b.y = 5 + i * chart.row_h
+        b.width = round(max(b.value, 0) / top * chart.bar_w, 1) if top else 0
+        if maximum == 100 and b.value < 60:
+            b.colour = "#b00020"
+    return chart
+
+
+@dataclass
+class Series:
+    key: str
+    label: str
+    colour: str
+    dash: str
+    points: str  # "x,y x,y …" of the days with a denominator
+    dots: list[tuple[float, float, str]]  # x, y, tooltip
+
+
+@dataclass
+class LineChart:
+    series: list[Series]
+    xlabels: list[tuple[float, str]]
+    ylines: list[tuple[float, str]]
+    width: float = 720
+    height: float = 380
+    title: str = ""
+
+
+def line_chart(
+    trend: list[tuple[dt.date, dict[str, Ratio]]], labels: dict[str, str], *, title: str = ""
+) -> LineChart:
+    left, right, top, bottom = 70.0, 675.0, 20.0, 320.0
+    n = len(trend)
+    step = (right - left) / max(n - 1, 1)
+
+    def y(p: float) -> float:
+        return round(bottom - (bottom - top) * p / 100, 1)
+
+    series = []
+    for key, label in labels.items():
+        colour, dash = COLOURS[key]
+        dots = []
+        for i, (day, ratios) in enumerate(trend):
+            r = ratios[key]
+            if r.den:
+                p = 100 * r.num / r.den
+                dots.append((round(left + i * step, 1), y(p), f"{day:%Y-%m-%d} {label} {p:.1f}%"))
+        series.append(
+            Series(key, label, colour, dash, " ".join(f"{a},{b}" for a, b, _ in dots), dots)
+        )
+    every = 1 if n <= 7 else 2 if n <= 14 else 3
+    xlabels = [
+        (round(left + i * step, 1), f"{d:%y-%m}" if i < n - 1 else f"{d:%m-%d}")
+        for i, (d, _) in enumerate(trend)
+        if (n - 1 - i) % every == 0
+    ]
+    ylines = [(y(p), f"{p}%") for p in (0, 25, 50, 75, 100)]
+    return LineChart(series, xlabels, ylines, title=title)

@@ -1,0 +1,56 @@
+"""`safetrain dashboards warm [--on D] [--months N]` and `safetrain dashboards bench`."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from safetrain.core import dates
+from safetrain.people.models import Person
+
+
+class Command(BaseCommand):
+    help = "监管看板：warm 预先计算某日及其前 12 个月末的统计缓存；bench 基准（空数据库）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        warm = sub.add_parser(
+            "warm", help="预先计算看板缓存（建议每日凌晨在 compliance recompute 之后运行）"
+        )
+        warm.add_argument("--on", help="统计日期 YYYY-MM-DD（默认今天）")
+        bench = sub.add_parser("bench", help="在空数据库中生成合成城市并计时看板页面")
+        bench.add_argument("--persons", type=int, default=20000)
+        bench.add_argument("--seed", type=int, default=1)
+        bench.add_argument("--requests", type=int, default=40)
+
+    def handle(self, *args: object, **opts: object) -> None:
+        if opts["action"] == "warm":
+            from safetrain.dashboards.selectors import trend_dates
+            from safetrain.dashboards.stats import ensure_days
+
+            raw = str(opts.get("on") or "")
+            try:
+                on = dates.parse_iso_date(raw) if raw else dates.today()
+            except ValueError as exc:
+                raise CommandError(f"--on：{exc}") from exc
+            started = time.perf_counter()
+            days = ensure_days(trend_dates(on), certs=on)
+            self.stdout.write(
+                f"看板缓存：{len(days)} 天（{min(days)} 至 {max(days)}），"
+                f"{time.perf_counter() - started:.1f} 秒"
+            )
+            return
+        from django.core.management import call_command
+
+        from safetrain.dashboards.bench import run_bench
+
+        call_command("migrate", verbosity=0)
+        if Person.objects.exists():
+            raise CommandError("bench 需要一个空数据库：SAFETRAIN_DATA_DIR=$(mktemp -d)")
+        run_bench(
+            persons=int(str(opts["persons"])),
+            seed=int(str(opts["seed"])),
+            requests=int(str(opts["requests"])),
+            say=lambda s: self.stdout.write(s),
+        )

@@ -1,0 +1,305 @@
+"""Per-enterprise counts of the campaign's rates for a day, cached in Day/EnterpriseDay.
+
+The counts come from the compliance engine itself: `evaluate_persons` over every person with an
+employment active on D (exactly what `compliance.engine.rates_from_records` sums), or — for today,
+when the engine reports its materialized status fresh — the engine's PersonStatus rows. The
+certificate ledger summary comes from `certificates.selectors.ledger`. A scope's rates are then
+sums of its enterprises' rows, so a county is the sum of its enterprises and the city the sum of
+its counties (tests check both against `compliance.engine.rates`).
+
+Invalidation: every change notification (safetrain.core.events) stamps the enterprises the
+changed persons were ever employed at with a new sequence number; reading a Day whose sequence is
+older recomputes only the stamped enterprises for that date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q, Sum
+
+from safetrain.certificates.selectors import ledger
+from safetrain.compliance.domain import IN_POST
+from safetrain.compliance.engine import Ratio, Scope, evaluate_persons
+from safetrain.compliance.engine import _rates_materialized as materialized_rates
+from safetrain.compliance.models import PersonStatus
+from safetrain.core import dates
+from safetrain.dashboards.models import Day, EnterpriseDay, Stamp
+from safetrain.enterprises.models import Enterprise
+from safetrain.people.models import Employment
+
+CHUNK = 900
+COUNT_FIELDS = ("population", "covered", "cert_required", "certified", "aware", "may_work")
+
+
+@dataclass
+class Counts:
+    population: int = 0
+    covered: int = 0
+    cert_required: int = 0
+    certified: int = 0
+    aware: int = 0
+    may_work: int = 0
+    blocking: Counter[str] = field(default_factory=Counter)
+    certs: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: Counts) -> None:
+        for f in COUNT_FIELDS:
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        self.blocking.update(other.blocking)
+        self.certs.update(other.certs)
+
+    def ratios(self) -> dict[str, Ratio]:
+        """The four rates of DESIGN §3 (coverage, certified, awareness, may_work)."""
+        return {
+            "coverage": Ratio(self.covered, self.population),
+            "certified": Ratio(self.certified, self.cert_required),
+            "awareness": Ratio(self.aware, self.population),
+            "may_work": Ratio(self.may_work, self.population),
+        }
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Counts:
+        c = cls()
+        for f in COUNT_FIELDS:
+            setattr(c, f, int(values[f] or 0))
+        return c
+
+    @classmethod
+    def of_row(cls, row: EnterpriseDay) -> Counts:
+        c = cls.of({f: getattr(row, f) for f in COUNT_FIELDS})
+        c.blocking.update(row.blocking)
+        c.certs.update(row.certs)
+        return c
+
+
+# --------------------------------------------------------------------------- invalidation
+
+
+def _stamp(enterprise_ids: Iterable[int]) -> None:
+    ids = sorted(set(enterprise_ids))
+    if not ids:
+        return
+    seq = (Stamp.objects.aggregate(m=Max("seq"))["m"] or 0) + 1
+    Stamp.objects.bulk_create(
+        [Stamp(enterprise_id=e, seq=seq) for e in ids],
+        update_conflicts=True,
+        unique_fields=["enterprise"],
+        update_fields=["seq"],
+    )
+
+
+def persons_changed(person_ids: list[int]) -> None:
+    """An input of these persons changed: every enterprise they were ever employed at."""
+    if Day.objects.exists():
+        ids: set[int] = set()
+        for i in range(0, len(person_ids), CHUNK):  # bounded IN lists (SQLite's variable limit)
+            ids.update(
+                Employment.objects.filter(person_id__in=person_ids[i : i + CHUNK])
+                .values_list("enterprise_id", flat=True)
+                .distinct()
+            )
+        _stamp(ids)
+
+
+def enterprise_changed(enterprise_id: int) -> None:
+    """An incident or a drill: the findings of its people may change (also former managers)."""
+    if Day.objects.exists():
+        ids = [enterprise_id]
+        managers = Employment.objects.filter(enterprise_id=enterprise_id).values("person_id")
+        ids += Employment.objects.filter(person_id__in=managers).values_list(
+            "enterprise_id", flat=True
+        )
+        _stamp(ids)
+
+
+# --------------------------------------------------------------------------- computing
+
+
+def _credit_ids() -> dict[str, int]:
+    return dict(Enterprise.objects.values_list("credit_code", "id"))
+
+
+def evaluate_day(
+    on: dt.date, enterprise_ids: Sequence[int] | None = None, *, certs: bool = True
+) -> dict[int, Counts]:
+    """Counts per enterprise on D from the compliance engine (all enterprises, or some), with
+    the certificate ledger summary when `certs`."""
+    out: dict[int, Counts] = {}
+    wanted = set(enterprise_ids) if enterprise_ids is not None else None
+    if on == dates.today() and materialized_rates(Scope.city(), on) is not None:
+        rows = PersonStatus.objects.filter(as_of=on, status=IN_POST)
+        if wanted is not None:
+            rows = rows.filter(enterprise_id__in=wanted)
+        agg = rows.values("enterprise_id").annotate(
+            population=Count("id"),
+            covered=Count("id", filter=Q(covered=True)),
+            cert_required=Count("id", filter=Q(cert_required=True)),
+            certified=Count("id", filter=Q(certified=True)),
+            aware=Count("id", filter=Q(aware=True)),
+            may_work=Count("id", filter=Q(may_work=True)),
+        )
+        for a in agg:
+            out[a["enterprise_id"]] = Counts.of(a)
+        for eid, codes in rows.filter(may_work=False).values_list(
+            "enterprise_id", "blocking_codes"
+        ):
+            out[eid].blocking.update(codes)
+    else:
+        emps = Employment.objects.filter(start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+        if wanted is not None:
+            emps = emps.filter(enterprise_id__in=wanted)
+        ids = sorted(set(emps.values_list("person_id", flat=True)))
+        credit = _credit_ids()
+        for _pid, ev in evaluate_persons(ids, on):
+            if ev.status != IN_POST or not ev.enterprise:
+                continue
+            eid = credit[ev.enterprise]
+            if wanted is not None and eid not in wanted:
+                continue
+            c = out.setdefault(eid, Counts())
+            c.population += 1
+            c.covered += ev.covered
+            c.cert_required += ev.cert_required
+            c.certified += ev.certified
+            c.aware += ev.aware
+            c.may_work += ev.may_work
+            c.blocking.update(ev.blocking_codes)
+    if certs:
+        _add_ledger(out, on, wanted)
+    return out
+
+
+def _add_ledger(out: dict[int, Counts], on: dt.date, wanted: set[int] | None) -> None:
+    if wanted is not None and len(wanted) <= 20:
+        codes = Enterprise.objects.filter(pk__in=wanted).values_list("credit_code", flat=True)
+        rows = [r for code in codes for r in ledger(viewer=None, on=on, enterprise=code).rows]
+    else:
+        rows = ledger(viewer=None, on=on).rows
+    for r in rows:
+        eid = r.employment.enterprise_id
+        if (wanted is None or eid in wanted) and eid in out:
+            out[eid].certs[r.state.value] += 1
+
+
+def _rows(day: Day, counts: dict[int, Counts]) -> list[EnterpriseDay]:
+    return [
+        EnterpriseDay(
+            day=day,
+            enterprise_id=eid,
+            **{f: getattr(c, f) for f in COUNT_FIELDS},
+            blocking=dict(sorted(c.blocking.items())),
+            certs=dict(sorted(c.certs.items())),
+        )
+        for eid, c in counts.items()
+    ]
+
+
+def current_seq() -> int:
+    return Stamp.objects.aggregate(m=Max("seq"))["m"] or 0
+
+
+def ensure_days(ons: Sequence[dt.date], *, certs: dt.date | None = None) -> dict[dt.date, Day]:
+    """The cached Days for these dates, computed or refreshed where needed (with the ledger
+    summary for the day `certs`). When every Day is cached and fresh this is three queries
+    whatever the number of dates or enterprises."""
+    days = {d.on: d for d in Day.objects.filter(on__in=list(ons))}
+    seq = current_seq()
+    stale_from = min((d.seq for d in days.values()), default=seq)
+    stamps = (
+        list(Stamp.objects.filter(seq__gt=stale_from).values_list("enterprise_id", "seq"))
+        if days and stale_from < seq
+        else []
+    )
+    for on in sorted(set(ons)):
+        day = days.get(on)
+        if day is None:
+            days[on] = _compute(on, seq, certs=on == certs)
+        else:
+            if day.seq < seq:
+                _refresh(day, sorted({e for e, s in stamps if s > day.seq}), seq)
+            if on == certs and not day.has_certs:
+                _fill_certs(day)
+    return days
+
+
+def _compute(on: dt.date, seq: int, *, certs: bool) -> Day:
+    counts = evaluate_day(on, certs=certs)
+    try:
+        with transaction.atomic():
+            day = Day.objects.create(on=on, seq=seq, has_certs=certs)
+            EnterpriseDay.objects.bulk_create(_rows(day, counts), batch_size=2000)
+    except IntegrityError:  # computed at the same time by another request
+        return Day.objects.get(on=on)
+    return day
+
+
+def _refresh(day: Day, dirty: list[int], seq: int) -> None:
+    counts = evaluate_day(day.on, dirty, certs=day.has_certs) if dirty else {}
+    with transaction.atomic():
+        EnterpriseDay.objects.filter(day=day, enterprise_id__in=dirty).delete()
+        EnterpriseDay.objects.bulk_create(_rows(day, counts), batch_size=2000)
+        Day.objects.filter(pk=day.pk).update(seq=seq)
+        day.seq = seq
+
+
+def _fill_certs(day: Day) -> None:
+    rows = list(EnterpriseDay.objects.filter(day=day))
+    counts = {r.enterprise_id: Counts() for r in rows}
+    _add_ledger(counts, day.on, None)
+    for r in rows:
+        r.certs = dict(sorted(counts[r.enterprise_id].certs.items()))
+    with transaction.atomic():
+        EnterpriseDay.objects.bulk_update(rows, ["certs"], batch_size=1000)
+        Day.objects.filter(pk=day.pk).update(has_certs=True)
+        day.has_certs = True
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def scope_q(scope: Scope) -> Q:
+    if scope.enterprise_id is not None:
+        return Q(enterprise_id=scope.enterprise_id)
+    if scope.region is not None:
+        return Q(enterprise__region_id=scope.region)
+    return Q()
+
+
+def enterprise_rows(day: Day, scope: Scope) -> list[EnterpriseDay]:
+    """The day's rows of the scope, with enterprise (name, region) — one query."""
+    return list(
+        EnterpriseDay.objects.filter(scope_q(scope), day=day)
+        .select_related("enterprise", "enterprise__region")
+        .only(
+            *COUNT_FIELDS,
+            "blocking",
+            "certs",
+            "day_id",
+            "enterprise__name",
+            "enterprise__credit_code",
+            "enterprise__region__code",
+            "enterprise__region__name",
+        )
+        .order_by("enterprise__region_id", "enterprise__name")
+    )
+
+
+def trend(days: Sequence[Day], scope: Scope) -> dict[dt.date, Counts]:
+    """Summed counts of the scope per day — one query."""
+    agg = (
+        EnterpriseDay.objects.filter(scope_q(scope), day__in=list(days))
+        .values("day__on")
+        .annotate(**{f: Sum(f) for f in COUNT_FIELDS})
+    )
+    out = {d.on: Counts() for d in days}
+    for a in agg:
+        out[a["day__on"]] = Counts.of(a)
+    return out

@@ -1,0 +1,252 @@
+"""Dashboard, notice and archive-PDF pages (docs/dashboards.md). Thin: parse, call a scoped
+selector or service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from safetrain.compliance.selectors import rates_scope
+from safetrain.core import dates
+from safetrain.core.dates import parse_iso_date
+from safetrain.core.errors import NotAllowed, NotFound, ServiceError
+from safetrain.dashboards import charts, notices, person_pdf
+from safetrain.dashboards.selectors import RATES, Dashboard, dashboard_get
+from safetrain.dashboards.tables import CHARTS, table, workbook
+from safetrain.people.models import User
+from safetrain.people.selectors import person_get
+from safetrain.web.nav import SCOPED
+from safetrain.web.views import roles_required
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _viewer(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _on(request: HttpRequest) -> dt.date:
+    raw = request.GET.get("on", "").strip()
+    if not raw:
+        return dates.today()
+    try:
+        on = parse_iso_date(raw)
+    except ValueError:
+        messages.error(request, f"日期“{raw}”无效，请按 YYYY-MM-DD 填写；下面显示今天的数据。")
+        return dates.today()
+    if on > dates.today():
+        messages.error(request, f"日期 {raw} 晚于今天；下面显示今天的数据。")
+        return dates.today()
+    return on
+
+
+def _scope_kwargs(code: str) -> dict[str, str]:
+    return {"region": code} if len(code) == 6 and code.isdigit() else {"enterprise": code}
+
+
+def _dashboard(request: HttpRequest, code: str, on: dt.date) -> Dashboard:
+    try:
+        return dashboard_get(viewer=_viewer(request), on=on, **_scope_kwargs(code))
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+
+
+@roles_required(SCOPED)
+def home(request: HttpRequest) -> HttpResponse:
+    try:
+        scope = rates_scope(viewer=_viewer(request))
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+    return redirect("dashboards:dashboard", code=scope.code)
+
+
+def _p(p: float | None) -> str:
+    return "—" if p is None else f"{p}%"
+
+
+def _href(code: str, on: dt.date) -> str:
+    return reverse("dashboards:dashboard", args=[code]) + "?" + urlencode({"on": on.isoformat()})
+
+
+@roles_required(SCOPED)
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    on = _on(request)
+    dash = _dashboard(request, code, on)
+    labels = dict(RATES)
+    rate_bars = charts.bar_chart(
+        [charts.Bar(label, p or 0, f"{_p(p)}  {r.num}/{r.den}") for _, label, r, p in dash.rates],
+        maximum=100,
+    )
+    finding_bars = charts.bar_chart(
+        [charts.Bar(label, n, str(n)) for _, label, n in dash.findings[:10]]
+    )
+    cert_bars = charts.bar_chart([charts.Bar(label, n, str(n)) for _, label, n in dash.certs])
+
+    def unit_bar(u):  # type: ignore[no-untyped-def]
+        p = u.pcts["may_work"]
+        return charts.Bar(
+            u.name,
+            p or 0,
+            f"{_p(p)}  {u.counts.may_work}/{u.counts.population}",
+            _href(u.code, on),
+        )
+
+    child_bars = charts.bar_chart([unit_bar(u) for u in dash.children], maximum=100)
+    bottom_bars = charts.bar_chart([unit_bar(u) for u in dash.bottom], maximum=100)
+    trend_chart = charts.line_chart(dash.trend, labels)
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "dash": dash,
+            "rate_bars": rate_bars,
+            "finding_bars": finding_bars,
+            "cert_bars": cert_bars,
+            "child_bars": child_bars,
+            "bottom_bars": bottom_bars,
+            "trend_chart": trend_chart,
+            "tables": {k: table(dash, k) for k in CHARTS},
+            "code": code,
+            "parent_href": _href(dash.parent[1], on) if dash.parent else "",
+            "can_notice": dash.level != "enterprise"
+            and _viewer(request).role in ("city_admin", "county_admin"),
+        },
+    )
+
+
+@roles_required(SCOPED)
+def export(request: HttpRequest, code: str, chart: str) -> HttpResponse:
+    if chart not in CHARTS:
+        raise Http404
+    dash = _dashboard(request, code, _on(request))
+    response = HttpResponse(workbook(dash, chart), content_type=XLSX)
+    name = f"看板-{dash.name}-{chart}-{dash.on.isoformat()}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    return response
+
+
+# ----------------------------------------------------------------------------- notices
+
+
+@roles_required(SCOPED)
+def notice_list(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    return render(
+        request,
+        "dashboards/notice_list.html",
+        {
+            "published": notices.notice_list(viewer=viewer),
+            "drafts": notices.draft_list(viewer=viewer),
+            "can_create": viewer.role in ("city_admin", "county_admin") or viewer.is_superuser,
+            "today": dates.today(),
+            "month_start": dates.today().replace(day=1),
+        },
+    )
+
+
+@roles_required("city_admin", "county_admin")
+@require_POST
+def notice_new(request: HttpRequest) -> HttpResponse:
+    try:
+        start = parse_iso_date(request.POST.get("period_start", ""))
+        end = parse_iso_date(request.POST.get("period_end", ""))
+    except ValueError:
+        messages.error(request, "通报期间的日期无效，请按 YYYY-MM-DD 填写")
+        return redirect("dashboards:notices")
+    try:
+        notice = notices.notice_generate(
+            actor=_viewer(request),
+            region=request.POST.get("region", "").strip() or None,
+            period_start=start,
+            period_end=end,
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("dashboards:notices")
+    return redirect("dashboards:notice", pk=notice.pk)
+
+
+def _notice(request: HttpRequest, pk: int) -> notices.Notice:
+    notice = notices.notice_get(viewer=_viewer(request), pk=pk)
+    if notice is None:
+        raise Http404
+    return notice
+
+
+@roles_required(SCOPED)
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    return render(
+        request,
+        "dashboards/notice.html",
+        {
+            "notice": notice,
+            "c": notice.content,
+            "can_publish": notice.published_at is None
+            and notices.may_write(_viewer(request), notice.scope),
+        },
+    )
+
+
+@roles_required("city_admin", "county_admin")
+@require_POST
+def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        notices.notice_publish(actor=_viewer(request), pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "通报已发布，辖区内各单位均可查看。")
+    return redirect("dashboards:notice", pk=pk)
+
+
+@roles_required(SCOPED)
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{notice.title}.pdf") or ""
+    return response
+
+
+@roles_required(SCOPED)
+def notice_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    response = HttpResponse(notices.notice_xlsx(notice), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{notice.title}.xlsx") or ""
+    return response
+
+
+# ----------------------------------------------------------------------------- archive PDF
+
+
+@login_required
+def person_archive_pdf(request: HttpRequest, uid: str) -> HttpResponse:
+    person = person_get(viewer=_viewer(request), uid=str(uid))
+    if person is None:
+        raise Http404
+    data = person_pdf.archive_pdf(person, request=request)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(False, f"一人一档-{person.name}.pdf") or ""
+    )
+    return response
+
+
+def verify_archive(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: what a printed archive's QR code links to (signed; reveals only masked data)."""
+    info = person_pdf.verify(token)
+    return render(request, "dashboards/verify.html", {"info": info}, status=200 if info else 404)
