@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from safetrain.compliance.pages import code_label
 from safetrain.core import dates
@@ -200,6 +200,34 @@ def open_orders(scope: Region | Enterprise | str, on: dt.date | None = None) -> 
             )
         )
     return out
+
+
+def orders_for_notice(*, region: str | None, on: dt.date) -> list[dict[str, object]]:
+    """What a notice (通报, safetrain.dashboards.orders) lists: each enterprise under correction
+    orders on `on` — open (open or overdue) and overdue counts, the earliest deadline. `region`
+    None or the city code is the whole city. One query."""
+    qs = CorrectionOrder.objects.filter(_state_q("active", on))
+    if region is not None and region != CITY_CODE:
+        qs = qs.filter(enterprise__region_id=region)
+    rows = (
+        qs.values("enterprise__credit_code", "enterprise__name")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline__lt=on)),
+            deadline=Min("deadline"),
+        )
+        .order_by("enterprise__credit_code")
+    )
+    return [
+        {
+            "credit_code": r["enterprise__credit_code"],
+            "enterprise": r["enterprise__name"],
+            "open": r["open"],
+            "overdue": r["overdue"],
+            "deadline": r["deadline"],
+        }
+        for r in rows
+    ]
 
 
 # ------------------------------------------------------------------------------ retests

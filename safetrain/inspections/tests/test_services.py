@@ -261,6 +261,21 @@ def test_open_orders_for_dashboards(world):
     assert selectors.open_orders(world["a"], t - dt.timedelta(days=1)) == []  # not issued yet
 
 
+def test_notices_list_the_enterprises_under_orders(world):
+    from safetrain.dashboards.orders import orders_for_notice
+
+    t = world["today"]
+    order = _order(world)
+    code = order.enterprise.credit_code
+    assert orders_for_notice(region=None, on=t - dt.timedelta(days=1)) == []  # not issued yet
+    (row,) = orders_for_notice(region="140502", on=t)
+    assert row["credit_code"] == code and (row["open"], row["overdue"]) == (1, 0)
+    assert row["deadline"] == order.deadline.isoformat()
+    late = order.deadline + dt.timedelta(days=1)
+    assert orders_for_notice(region=None, on=late)[0]["overdue"] == 1
+    assert orders_for_notice(region="140581", on=t) == []
+
+
 # ------------------------------------------------------------------------------ plans
 
 
