@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StudyConfig(AppConfig):
+    name = "safetrain.study"
+    label = "study"
+    verbose_name = "在线学习"
