@@ -5,3 +5,8 @@ class StudyConfig(AppConfig):
     name = "safetrain.study"
     label = "study"
     verbose_name = "在线学习"
+
+    def ready(self) -> None:
+        from safetrain.study import receivers
+
+        receivers.connect()
