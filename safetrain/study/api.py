@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from safetrain.core import dates
 from safetrain.core.errors import NotFound, ValidationFailed
@@ -46,12 +46,15 @@ def _person(request: HttpRequest, person_id: str) -> Person:
 
 
 @router.post("/lessons/{lesson_id}/study", response={201: StudyStartOut}, summary="开始学习课时")
-def study_start(request: HttpRequest, lesson_id: int) -> tuple[int, dict[str, Any]]:
+def study_start(request: HttpRequest, lesson_id: int) -> Status:
     session = services.study_start(actor=_viewer(request), lesson_id=lesson_id)
-    return 201, {
-        "session": str(session.pk),
-        "heartbeat_seconds": int(settings.SAFETRAIN_STUDY_HEARTBEAT_SECONDS),
-    }
+    return Status(
+        201,
+        {
+            "session": str(session.pk),
+            "heartbeat_seconds": int(settings.SAFETRAIN_STUDY_HEARTBEAT_SECONDS),
+        },
+    )
 
 
 @router.post("/study/{session_id}/heartbeat", response=HeartbeatOut, summary="学习心跳")
@@ -93,16 +96,24 @@ def person_hours(request: HttpRequest, person_id: str, year: int | None = None) 
 
 @router.get("/persons/{person_id}/xapi", response=XapiOut, summary="xAPI 学习记录")
 def person_xapi(
-    request: HttpRequest, person_id: str, since: dt.datetime | None = None, limit: int = 100
+    request: HttpRequest,
+    person_id: str,
+    since: dt.datetime | None = None,
+    after: int = 0,
+    limit: int = 100,
 ) -> dict[str, Any]:
+    """xAPI StatementResult: `statements` oldest first, `more` the URL of the next page ("" at
+    the end). `since` keeps statements stored after that time (ISO 8601)."""
     person = _person(request, person_id)
     if limit < 1 or limit > 500:
         raise ValidationFailed("limit 应在 1 到 500 之间", fields={"limit": "超出范围"})
-    rows = list(selectors.xapi_statements(person, since=since, limit=limit + 1))
+    rows = list(selectors.xapi_statements(person, since=since, after=after, limit=limit + 1))
     more = ""
     if len(rows) > limit:
         rows = rows[:limit]
-        last = rows[-1].stored.isoformat()
-        query = urlencode({"since": last, "limit": limit})
+        params: dict[str, Any] = {"after": rows[-1].pk, "limit": limit}
+        if since is not None:
+            params["since"] = since.isoformat()
+        query = urlencode(params)
         more = f"/api/v1/persons/{person.uid}/xapi?{query}"
     return {"statements": [r.statement for r in rows], "more": more}

@@ -96,7 +96,7 @@ class XapiStatement(models.Model):
     """An xAPI 1.0.3 statement about a person, kept as sent (and forwarded to an external
     learning record store when one is configured)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    statement_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="xapi_statements"
     )
@@ -109,11 +109,11 @@ class XapiStatement(models.Model):
     forward_error = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
-        ordering = ["stored", "id"]
+        ordering = ["id"]
         indexes = [
-            models.Index(fields=["person", "stored"], name="xapi_person_stored"),
+            models.Index(fields=["person", "id"], name="xapi_person_order"),
             models.Index(
-                fields=["stored"],
+                fields=["id"],
                 condition=models.Q(forwarded_at__isnull=True),
                 name="xapi_unforwarded",
             ),

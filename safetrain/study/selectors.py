@@ -127,9 +127,10 @@ def lesson_progress(enrolment: Enrolment) -> dict[int, LessonProgress]:
 
 
 def xapi_statements(
-    person: Person, *, since: dt.datetime | None = None, limit: int = 100
+    person: Person, *, since: dt.datetime | None = None, after: int = 0, limit: int = 100
 ) -> QuerySet[XapiStatement]:
-    qs = XapiStatement.objects.filter(person=person).order_by("stored", "id")
+    """The person's statements in the order they were stored; `after` is the paging cursor."""
+    qs = XapiStatement.objects.filter(person=person, id__gt=after).order_by("id")
     if since is not None:
         qs = qs.filter(stored__gt=since)
     return qs[:limit]

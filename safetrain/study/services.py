@@ -273,8 +273,13 @@ def heartbeat(
                     "updated_at",
                 ]
             )
-            if outcome.credited_now > 0 and progress.enrolment.completed_at is None:
-                completed = enrolment_complete_if_done(progress.enrolment)
+            enrolment = progress.enrolment
+            if (
+                outcome.credited_now > 0
+                and enrolment.completed_at is None
+                and credited_total(enrolment) + 1e-6 >= required_seconds(enrolment.course.hours)
+            ):
+                completed = enrolment_complete_if_done(enrolment)
     if outcome.rejected:
         code, _status, field, message = REFUSAL_CODES[outcome.reason]
         logger.warning(

@@ -118,7 +118,7 @@ def record(
     if result is not None:
         statement["result"] = result
     return XapiStatement.objects.create(
-        id=statement_id,
+        statement_id=statement_id,
         person=person,
         verb=ADL + verb_name,
         statement=statement,

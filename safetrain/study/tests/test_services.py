@@ -98,9 +98,7 @@ def test_forged_heartbeats_credit_nothing_and_are_logged(tc, kwargs, code):
 
 def test_someone_elses_session_is_not_found(tc):
     learner, other = make_learner(), make_learner()
-    session = services.study_start(
-        actor=learner.user, lesson_id=learner.course.lessons.first().pk
-    )
+    session = services.study_start(actor=learner.user, lesson_id=learner.course.lessons.first().pk)
     with pytest.raises(NotFound):
         beat(other.user, session, 30)
     with pytest.raises(NotFound):
@@ -152,9 +150,7 @@ def test_completion_writes_a_training_record_the_compliance_engine_counts(
     assert TrainingRecord.objects.filter(person=learner.enrolment.person).count() == 1
 
 
-def test_course_with_quiz_completes_when_the_quiz_is_passed(
-    tc, django_capture_on_commit_callbacks
-):
+def test_course_with_quiz_completes_when_the_quiz_is_passed(tc, django_capture_on_commit_callbacks):
     course = make_study_course(hours="0.5", durations=(1350,), quiz=True)
     learner = make_learner(course)
     study_lesson(tc, learner.user, course.lessons.first().pk, 1350)
