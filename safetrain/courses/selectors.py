@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from safetrain.core import dates
-from safetrain.courses.models import Course, Enrolment
+from safetrain.courses.models import Assignment, Course, Enrolment
 from safetrain.enterprises.models import Enterprise, OrgUnit
 from safetrain.people.models import Employment, Person, Post, User
 from safetrain.people.selectors import active_employment
@@ -110,3 +111,58 @@ def group_persons(*, enterprise: Enterprise, group: GroupSpec, on: dt.date) -> Q
     if group.hired_since is not None:
         employments = employments.filter(start_date__gte=group.hired_since)
     return Person.objects.filter(pk__in=employments.values("person_id"))
+
+
+def course_market(
+    *,
+    viewer: User,
+    q: str = "",
+    sector: str | None = None,
+    job_type: str | None = None,
+    topic: str | None = None,
+    hours_min: Decimal | None = None,
+    hours_max: Decimal | None = None,
+) -> QuerySet[Course]:
+    """Visible courses matching the filters, newest first, with their sectors and job types
+    prefetched (a fixed number of queries whatever the page size)."""
+    from safetrain.courses.search import search_q
+
+    rows = course_list(viewer=viewer)
+    if q.strip():
+        rows = rows.filter(search_q(q))
+    if sector:
+        rows = rows.filter(sectors=sector)
+    if job_type:
+        rows = rows.filter(job_types__code=job_type)
+    if topic:
+        rows = rows.filter(topic=topic)
+    if hours_min is not None:
+        rows = rows.filter(hours__gte=hours_min)
+    if hours_max is not None:
+        rows = rows.filter(hours__lte=hours_max)
+    return (
+        rows.distinct()
+        .select_related("author")
+        .prefetch_related("sectors", "job_types")
+        .annotate(lesson_count=Count("lessons", distinct=True))
+        .order_by("-published_at", "-id")
+    )
+
+
+def open_enrolments(person: Person) -> dict[int, Enrolment]:
+    """The person's enrolments by course id (the latest one per course)."""
+    result: dict[int, Enrolment] = {}
+    for enrolment in Enrolment.objects.filter(person=person).order_by("enrolled_at", "id"):
+        result[enrolment.course_id] = enrolment
+    return result
+
+
+def assignment_list(*, viewer: User) -> QuerySet[Assignment]:
+    from safetrain.core.scope import enterprise_q
+
+    return (
+        Assignment.objects.filter(enterprise_q(viewer, "enterprise__"))
+        .select_related("course", "enterprise", "org_unit", "created_by")
+        .prefetch_related("job_types")
+        .annotate(done_count=Count("enrolments", filter=Q(enrolments__completed_at__isnull=False)))
+    )

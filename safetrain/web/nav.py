@@ -46,6 +46,13 @@ NAV: list[NavItem] = [
     NavItem(_("To-do"), "compliance:todo", frozenset({"worker"}), "todo"),
     NavItem(_("Work clearance"), "compliance:enterprise_mine", frozenset({"enterprise_admin"})),
     NavItem(_("Remedial to-dos"), "compliance:remedial_mine", frozenset({"enterprise_admin"})),
+    NavItem(_("Course market"), "courses:market", ALL, "courses"),
+    NavItem(
+        _("Manage courses"),
+        "courses:manage",
+        frozenset(ADMINS | {"enterprise_admin", "trainer"}),
+    ),
+    NavItem(_("Assign courses"), "courses:assign", frozenset({"enterprise_admin"})),
     NavItem(_("Accounts"), "account_list", frozenset(ADMINS | {"enterprise_admin"}), "accounts"),
 ]
 
