@@ -11,6 +11,7 @@ urlpatterns = [
     path("workbook/", include("safetrain.workbook.urls")),
     path("compliance/", include("safetrain.compliance.urls")),
     path("courses/", include("safetrain.courses.urls")),
+    path("study/", include("safetrain.study.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),

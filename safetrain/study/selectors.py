@@ -63,6 +63,11 @@ class CourseRow:
     credited_seconds: float
     required_seconds: float
     resume_lesson: Lesson | None  # the lesson studied last (else the first)
+    last_activity: dt.datetime | None = None  # the last heartbeat in this course
+
+    @property
+    def last_activity_key(self) -> float:
+        return self.last_activity.timestamp() if self.last_activity else 0.0
 
     @property
     def percent(self) -> int:
@@ -91,6 +96,11 @@ def my_courses(person: Person) -> list[CourseRow]:
         .annotate(s=Sum("credited_seconds"))
         .values("s")
     )
+    last_at = (
+        LessonProgress.objects.filter(enrolment=OuterRef("pk"))
+        .order_by("-updated_at", "-id")
+        .values("updated_at")[:1]
+    )
     last_lesson = (
         LessonProgress.objects.filter(enrolment=OuterRef("pk"))
         .order_by("-updated_at", "-id")
@@ -99,7 +109,11 @@ def my_courses(person: Person) -> list[CourseRow]:
     enrolments = list(
         Enrolment.objects.filter(person=person)
         .select_related("course")
-        .annotate(credited=Coalesce(Subquery(credited), 0.0), last_lesson=Subquery(last_lesson))
+        .annotate(
+            credited=Coalesce(Subquery(credited), 0.0),
+            last_lesson=Subquery(last_lesson),
+            last_at=Subquery(last_at),
+        )
         .order_by("completed_at", "-enrolled_at", "-id")
     )
     course_ids = {e.course_id for e in enrolments}
@@ -117,6 +131,7 @@ def my_courses(person: Person) -> list[CourseRow]:
             credited_seconds=float(getattr(e, "credited", 0) or 0),
             required_seconds=required_seconds(e.course.hours),
             resume_lesson=resume or (course_lessons[0] if course_lessons else None),
+            last_activity=getattr(e, "last_at", None),
         )
         (done_rows if e.completed_at else open_rows).append(row)
     return open_rows + done_rows
