@@ -10,6 +10,7 @@ GET  /api/v1/persons/{id}/xapi?since=&limit=  → {"statements": [...], "more"}
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import suppress
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -26,6 +27,7 @@ from safetrain.study.schemas import (
     HeartbeatIn,
     HeartbeatOut,
     HoursOut,
+    StudyEndIn,
     StudyEndOut,
     StudyStartOut,
     XapiOut,
@@ -78,8 +80,25 @@ def study_heartbeat(request: HttpRequest, session_id: str, payload: HeartbeatIn)
 
 
 @router.post("/study/{session_id}/end", response=StudyEndOut, summary="结束学习")
-def study_end(request: HttpRequest, session_id: str) -> dict[str, Any]:
-    session = services.study_end(actor=_viewer(request), session_id=session_id)
+def study_end(
+    request: HttpRequest, session_id: str, payload: StudyEndIn | None = None
+) -> dict[str, Any]:
+    """End the session; a body with `position_seconds` is applied as a last heartbeat first
+    (the lesson page sends both in one request when it is closed)."""
+    viewer = _viewer(request)
+    if payload is not None and payload.position_seconds is not None:
+        with suppress(services.HeartbeatRefused):  # a refused one is logged; the session ends
+            services.heartbeat(
+                actor=viewer,
+                session_id=session_id,
+                position_seconds=payload.position_seconds,
+                visible=payload.visible,
+                seq=payload.seq,
+                sent_at=payload.sent_at,
+                interacted=payload.interacted,
+                remote_addr=request.META.get("REMOTE_ADDR", ""),
+            )
+    session = services.study_end(actor=viewer, session_id=session_id)
     return {
         "session": str(session.pk),
         "ended": session.ended_at is not None,

@@ -22,6 +22,16 @@ class HeartbeatIn(Schema):
     interacted: bool | None = None
 
 
+class StudyEndIn(Schema):
+    """Optional: the page's last heartbeat, applied before the session ends."""
+
+    position_seconds: float | None = Field(None, ge=0, le=86_400)
+    visible: bool = False
+    seq: int | None = Field(None, ge=0)
+    sent_at: dt.datetime | None = None
+    interacted: bool | None = None
+
+
 class HeartbeatOut(Schema):
     credited_seconds: int
     furthest_seconds: int

@@ -21,7 +21,7 @@ from django.db.models import Sum
 
 from safetrain.core.dates import SHANGHAI
 from safetrain.core.errors import Conflict, NotAllowed, NotFound, ServiceError, ValidationFailed
-from safetrain.courses.models import Enrolment, Lesson
+from safetrain.courses.models import Enrolment, Lesson, LessonKind
 from safetrain.courses.services import quiz_passed
 from safetrain.people.models import User
 from safetrain.records.models import Channel, Organiser
@@ -114,6 +114,16 @@ def _end_open_sessions(user_id: int, now: dt.datetime, reason: str) -> None:
 # ----------------------------------------------------------------------------- sessions
 
 
+def resume_position(progress: LessonProgress | None, lesson: Lesson) -> float:
+    """Where a new session starts: a video where it stopped; a text or PDF lesson, whose play
+    clock is the time read, at the time credited so far (reading on then credits again)."""
+    if progress is None:
+        return 0.0
+    if lesson.kind == LessonKind.VIDEO:
+        return progress.position_seconds
+    return progress.credited_seconds
+
+
 def study_start(*, actor: User, lesson_id: int) -> StudySession:
     """Open a study session on a lesson; any other open session of the account ends."""
     person_id = _worker(actor)
@@ -138,7 +148,7 @@ def study_start(*, actor: User, lesson_id: int) -> StudySession:
             progress=progress,
             started_at=now,
             anchor_at=now,
-            anchor_position=progress.position_seconds,
+            anchor_position=resume_position(progress, lesson),
             last_interaction_at=now,
         )
         xapi.session_started(session, enrolment, lesson)

@@ -85,7 +85,7 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
                 "lesson": item.pk,
                 "kind": item.kind,
                 "duration": item.duration_seconds,
-                "position": mine.position_seconds if mine else 0,
+                "position": services.resume_position(mine, item),
                 "furthest": mine.furthest_seconds if mine else 0,
                 "credited": mine.credited_seconds if mine else 0,
                 "course_credited": total,

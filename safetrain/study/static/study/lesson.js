@@ -116,7 +116,8 @@
       if (lessonEl) lessonEl.textContent = fmt(data.credited_seconds);
       if (courseEl) courseEl.textContent = fmt(courseBase + data.credited_seconds);
       if (data.idle) showIdle();
-      if (data.completed && doneEl) doneEl.hidden = false;
+      var timeDone = courseBase + data.credited_seconds >= Number(cfg.course_required) - 0.5;
+      if ((data.completed || timeDone) && doneEl) doneEl.hidden = false;
       say(running() ? T.studying : (idle ? T.idle : T.paused));
       return;
     }
@@ -162,7 +163,9 @@
   if (idleButton) idleButton.addEventListener("click", hideIdle);
 
   // ---------------------------------------------------------------- visibility
+  var unloading = false;
   document.addEventListener("visibilitychange", function () {
+    if (unloading) return; // the page is going away: pagehide already sent the last report
     if (document.visibilityState !== "visible") {
       beat(true); // the period up to now was in the foreground
       wasHidden = true;
@@ -196,8 +199,16 @@
 
   window.addEventListener("pagehide", function () {
     if (!session || stopped) return;
-    beat(true);
-    call("/study/" + session + "/end", {}, true);
+    unloading = true;
+    // one request: the last heartbeat and the end of the session together
+    call("/study/" + session + "/end", {
+      position_seconds: Math.round(position() * 10) / 10,
+      visible: !wasHidden && !idle,
+      seq: seq + 1,
+      sent_at: new Date().toISOString(),
+      interacted: interacted
+    }, true);
+    stopped = true;
   });
 
   // ---------------------------------------------------------------- start
@@ -205,8 +216,9 @@
     return r.json().then(function (data) {
       if (r.status !== 201) { say(data.message || T.refused); return; }
       session = data.session;
+      lastTick = Date.now();
+      tick = setInterval(onTick, 1000); // before the heartbeat timer: it ticks first
       timer = setInterval(function () { beat(false); }, data.heartbeat_seconds * 1000);
-      tick = setInterval(onTick, 1000);
       say(running() ? T.studying : T.paused);
       document.documentElement.setAttribute("data-study-session", session);
     });
