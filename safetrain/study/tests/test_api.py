@@ -210,3 +210,19 @@ def test_xapi_statements(client, tc, django_capture_on_commit_callbacks, setting
     assert len(page["statements"]) == 2 and page["more"]
     rest = client.get(page["more"], HTTP_AUTHORIZATION=api.auth).json()
     assert [s["id"] for s in rest["statements"]] == [body["statements"][2]["id"]]
+
+
+def test_end_applies_the_last_heartbeat_and_closes_the_session(client, tc):
+    learner = make_learner()
+    api = Api(client, learner.user)
+    session = start(api, learner.course.lessons.first())["session"]
+    tc.advance(20)
+    r = api.post(f"/study/{session}/end", {"position_seconds": 20, "visible": True, "seq": 1})
+    assert r.json() == {"session": session, "ended": True, "credited_seconds": 20}
+    tc.advance(30)
+    r = api.post(f"/study/{session}/heartbeat", {"position_seconds": 50, "visible": True})
+    assert r.status_code == 409 and r.json()["code"] == "session_ended"
+    # ending without a body, twice, is fine
+    other = start(api, learner.course.lessons.first())["session"]
+    assert api.post(f"/study/{other}/end").json()["ended"] is True
+    assert api.post(f"/study/{other}/end").json()["credited_seconds"] == 0
