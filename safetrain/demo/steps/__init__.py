@@ -16,11 +16,13 @@ from safetrain.demo.context import DemoContext
 from .enterprises import enterprises
 from .logins import logins
 from .people import people
+from .study import study
 
 Step = Callable[[DemoContext], None]
 
 STEPS: list[Step] = [
     enterprises,
     people,
+    study,
     logins,
 ]
