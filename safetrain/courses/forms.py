@@ -15,6 +15,11 @@ from safetrain.records.models import TrainingKind
 from safetrain.web.labels import ROLE_CATEGORIES
 
 
+def _choices(form: forms.Form, name: str) -> Any:
+    """The form's choice field (typed loosely: django-stubs types form.fields as Field)."""
+    return form.fields[name]
+
+
 def sector_choices() -> list[tuple[str, str]]:
     return [(s.code, s.name) for s in Sector.objects.all()]
 
@@ -44,10 +49,10 @@ class MarketFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["sector"].choices = everything + sector_choices()
-        self.fields["job_type"].choices = everything + job_type_choices()
-        self.fields["topic"].choices = everything + topic_choices()
-        self.fields["hours"].choices = everything + [
+        _choices(self, "sector").choices = everything + sector_choices()
+        _choices(self, "job_type").choices = everything + job_type_choices()
+        _choices(self, "topic").choices = everything + topic_choices()
+        _choices(self, "hours").choices = everything + [
             (code, band[2]) for code, band in labels.HOUR_BANDS.items()
         ]
         self.fields["q"].widget.attrs.update(
@@ -58,7 +63,7 @@ class MarketFilterForm(forms.Form):
 class CourseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=128)
     summary = forms.CharField(
-        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Course summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     topic = forms.ChoiceField(label=_("Topic"))
     hours = forms.CharField(
@@ -80,10 +85,10 @@ class CourseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = topic_choices()
-        self.fields["sectors"].choices = sector_choices()
-        self.fields["job_types"].choices = job_type_choices()
-        self.fields["role_categories"].choices = role_choices()
+        _choices(self, "topic").choices = topic_choices()
+        _choices(self, "sectors").choices = sector_choices()
+        _choices(self, "job_types").choices = job_type_choices()
+        _choices(self, "role_categories").choices = role_choices()
 
 
 class LessonForm(forms.Form):
@@ -103,7 +108,7 @@ class LessonForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, str(v)) for k, v in labels.LESSON_KINDS.items()]
+        _choices(self, "kind").choices = [(k, str(v)) for k, v in labels.LESSON_KINDS.items()]
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
@@ -199,9 +204,9 @@ class AssignForm(forms.Form):
         self, *args: Any, courses: list[Any], org_units: list[tuple[int, str]], **kw: Any
     ) -> None:
         super().__init__(*args, **kw)
-        self.fields["course"].choices = [(c.pk, f"{c.title}（{c.hours} 学时）") for c in courses]
-        self.fields["training_kind"].choices = [(k, label) for k, label in TrainingKind.choices]
+        _choices(self, "course").choices = [(c.pk, f"{c.title}（{c.hours} 学时）") for c in courses]
+        _choices(self, "training_kind").choices = [(k, label) for k, label in TrainingKind.choices]
         self.fields["training_kind"].initial = TrainingKind.CONTINUING
-        self.fields["job_types"].choices = job_type_choices()
-        self.fields["org_unit"].choices = [("", _("Any"))] + list(org_units)
-        self.fields["role_categories"].choices = role_choices()
+        _choices(self, "job_types").choices = job_type_choices()
+        _choices(self, "org_unit").choices = [("", _("Any"))] + list(org_units)
+        _choices(self, "role_categories").choices = role_choices()

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
 from safetrain.catalog.models import JobType, RoleCategory, Sector
@@ -195,7 +195,15 @@ def _validate_lessons(
 
 def _write_lessons(course: Course, specs: list[LessonSpec], existing: dict[int, Lesson]) -> None:
     keep = {s.id for s in specs if s.id is not None}
-    Lesson.objects.filter(course=course).exclude(pk__in=keep).delete()
+    try:
+        with transaction.atomic():
+            Lesson.objects.filter(course=course).exclude(pk__in=keep).delete()
+    except ProtectedError as exc:  # e.g. study sessions recorded against the lesson
+        titles = "、".join(sorted({str(obj) for obj in exc.protected_objects})[:3])
+        raise ValidationFailed(
+            "已有学习记录的课时不能删除，请保留该课时（可修改其内容）。",
+            fields={"lessons": f"不能删除：{titles}"},
+        ) from exc
     # move kept lessons out of the way of the unique (course, order) before renumbering
     for lesson in existing.values():
         if lesson.pk in keep:
@@ -349,16 +357,16 @@ def quiz_set(
         course.quiz_questions.all().delete()
         for order, q in enumerate(questions, start=1):
             choices = [c.strip() for c in q.choices if c and c.strip()]
-            answer = {a.strip().upper() for a in q.answer}
+            right_keys = {a.strip().upper() for a in q.answer}
             question = CourseQuizQuestion.objects.create(
                 course=course,
                 order=order,
                 stem=q.stem.strip(),
-                multiple=len(answer) > 1,
+                multiple=len(right_keys) > 1,
                 explanation=q.explanation.strip(),
             )
             CourseQuizChoice.objects.bulk_create(
-                CourseQuizChoice(question=question, key=k, text=text, correct=k in answer)
+                CourseQuizChoice(question=question, key=k, text=text, correct=k in right_keys)
                 for k, text in zip(QUIZ_KEYS, choices, strict=False)
             )
         if pass_mark not in (None, ""):

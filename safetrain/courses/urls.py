@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/quiz/", views.quiz_view, name="quiz"),
     path("<int:pk>/quiz/edit/", views.quiz_edit_view, name="quiz_edit"),
     path("lessons/<int:pk>/", views.lesson_view, name="lesson"),
+    path("lessons/<int:pk>/file/", views.lesson_file_view, name="lesson_file"),
 ]

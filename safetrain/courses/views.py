@@ -10,8 +10,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import FileSystemStorage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -51,6 +53,7 @@ from safetrain.courses.services import (
     quiz_submit,
     resolve_job_types,
 )
+from safetrain.courses.uploads import CONTENT_TYPES
 
 PAGE_SIZE = 20
 
@@ -170,15 +173,41 @@ def enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lesson_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Reading a lesson (authors preview; workers read when the study app is absent)."""
-    lesson = Lesson.objects.select_related("course").filter(pk=pk).first()
-    if lesson is None or course_get(viewer=_user(request), pk=lesson.course_id) is None:
-        raise Http404("课时不存在")
+    lesson = _visible_lesson(request, pk)
+    playable = lesson.kind == "video" and (lesson.file.name or "").lower().endswith(
+        (".mp4", ".webm")
+    )
     siblings = list(lesson.course.lessons.values_list("pk", "title"))
     return render(
         request,
         "courses/lesson.html",
-        {"lesson": lesson, "course": lesson.course, "siblings": siblings},
+        {"lesson": lesson, "course": lesson.course, "siblings": siblings, "playable": playable},
     )
+
+
+def _visible_lesson(request: HttpRequest, pk: int) -> Lesson:
+    lesson = Lesson.objects.select_related("course").filter(pk=pk).first()
+    if lesson is None or course_get(viewer=_user(request), pk=lesson.course_id) is None:
+        raise Http404("课时不存在")
+    return lesson
+
+
+@login_required
+def lesson_file_view(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A lesson's file for those who may see the course: streamed from local storage, or a
+    redirect to the storage's (signed) URL when the storage is remote (S3-compatible)."""
+    lesson = _visible_lesson(request, pk)
+    if not lesson.file:
+        raise Http404("该课时没有文件")
+    storage = lesson.file.storage
+    if not isinstance(storage, FileSystemStorage):
+        return redirect(lesson.file.url)
+    name = (lesson.file.name or "").rsplit("/", 1)[-1]
+    content_type = CONTENT_TYPES.get("." + name.rsplit(".", 1)[-1].lower(), "text/plain")
+    response = FileResponse(lesson.file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # ----------------------------------------------------------------------------- quiz

@@ -87,6 +87,10 @@ def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
                 "active": active,
             }
         )
+    # /courses/ and /courses/assign/ both prefix /courses/assign/: only the longest is current
+    longest = max((len(str(i["url"])) for i in items if i["active"]), default=0)
+    for entry in items:
+        entry["active"] = bool(entry["active"]) and len(str(entry["url"])) == longest
     return items
 
 
