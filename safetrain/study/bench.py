@@ -1,8 +1,8 @@
 """Fixtures for the heartbeat load test (benchmarks/study_heartbeats.sh; docs/benchmarks.md).
 
 `safetrain study bench-fixtures --learners N --out FILE` writes N learners (persons with worker
-accounts and bearer tokens), one published course with a 24-hour text lesson, and an enrolment
-each, in bulk (no per-row services: the load test measures heartbeats, not set-up), and writes
+accounts and bearer tokens), one published course with a 24-hour text lesson, an enrolment and
+an open study session each, in bulk (no per-row services: the load test measures heartbeats, not set-up), and writes
 the tokens and the lesson id as JSON for the locust file. Refuses a database that already has
 enrolments, so it never mixes with real data.
 """
@@ -22,6 +22,8 @@ from safetrain.courses.models import Enrolment
 from safetrain.courses.services import CourseSpec, LessonSpec, course_create
 from safetrain.people.models import ApiToken, Person, User
 from safetrain.people.services import person_fields
+from safetrain.study import clock
+from safetrain.study.models import LessonProgress, StudySession
 
 
 def bench_fixtures(*, learners: int, out: Path) -> dict[str, object]:
@@ -67,8 +69,26 @@ def bench_fixtures(*, learners: int, out: Path) -> dict[str, object]:
                 )
             )
         ApiToken.objects.bulk_create(token_rows)
-        Enrolment.objects.bulk_create(Enrolment(person=p, course=course) for p in persons)
-    data = {"lesson": lesson.pk, "tokens": tokens}
+        enrolments = Enrolment.objects.bulk_create(
+            Enrolment(person=p, course=course) for p in persons
+        )
+        now = clock.now()
+        progress = LessonProgress.objects.bulk_create(
+            LessonProgress(enrolment=e, lesson=lesson, updated_at=now) for e in enrolments
+        )
+        sessions = StudySession.objects.bulk_create(
+            StudySession(
+                user=u,
+                progress=p,
+                started_at=now,
+                anchor_at=now,
+                last_interaction_at=now,
+            )
+            for u, p in zip(users, progress, strict=True)
+        )
+    # sessions are opened here, so that the load test measures heartbeats only (opening 2,000
+    # sessions at once is a different, one-off load: see docs/benchmarks.md)
+    data = {"lesson": lesson.pk, "tokens": tokens, "sessions": [str(s.pk) for s in sessions]}
     out.write_text(json.dumps(data))
     return {"lesson": lesson.pk, "learners": learners}
 

@@ -50,13 +50,14 @@ def study(ctx: DemoContext) -> None:
     first = course.lessons.order_by("order").first()
     assert first is not None
     when = dt.datetime.combine(ctx.anchor - dt.timedelta(days=1), dt.time(20, 0), SHANGHAI)
+    seconds = min(1800, first.duration_seconds)
     LessonProgress.objects.get_or_create(
         enrolment=enrolment,
         lesson=first,
         defaults={
-            "credited_seconds": 1800,
-            "furthest_seconds": 1800,
-            "position_seconds": 1800,
+            "credited_seconds": seconds,
+            "furthest_seconds": seconds,
+            "position_seconds": seconds,
             "updated_at": when,
         },
     )
