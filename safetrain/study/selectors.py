@@ -120,7 +120,8 @@ def my_courses(person: Person) -> list[CourseRow]:
     lessons: dict[int, list[Lesson]] = {}
     for lesson in Lesson.objects.filter(course_id__in=course_ids).order_by("course_id", "order"):
         lessons.setdefault(lesson.course_id, []).append(lesson)
-    open_rows, done_rows = [], []
+    open_rows: list[CourseRow] = []
+    done_rows: list[CourseRow] = []
     for e in enrolments:
         course_lessons = lessons.get(e.course_id, [])
         by_id = {lesson.pk: lesson for lesson in course_lessons}
