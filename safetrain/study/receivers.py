@@ -23,7 +23,8 @@ def _enrolment_saved(sender: Any, instance: Enrolment, created: bool, **kwargs: 
 
     pk = instance.pk
     transaction.on_commit(
-        lambda: xapi.enrolled(Enrolment.objects.select_related("person", "course").get(pk=pk))
+        lambda: xapi.enrolled(Enrolment.objects.select_related("person", "course").get(pk=pk)),
+        robust=True,  # a failure is logged; the enrolment stands
     )
 
 
@@ -43,7 +44,7 @@ def _quiz_saved(sender: Any, instance: QuizAttempt, created: bool, **kwargs: Any
             if attempt.passed and attempt.enrolment.completed_at is None:
                 services.enrolment_complete_if_done(attempt.enrolment)
 
-    transaction.on_commit(after)
+    transaction.on_commit(after, robust=True)  # a failure is logged; the quiz result stands
 
 
 def connect() -> None:
