@@ -21,7 +21,9 @@ def _choices(form: forms.Form, name: str) -> Any:
 
 
 def sector_choices() -> list[tuple[str, str]]:
-    return [(s.code, s.name) for s in Sector.objects.all()]
+    from safetrain.web.labels import sector_name
+
+    return [(s.code, sector_name(s.name, s.name_en)) for s in Sector.objects.all()]
 
 
 def job_type_choices() -> list[tuple[str, list[tuple[str, str]]]]:
