@@ -14,10 +14,11 @@ class LessonProgress(models.Model):
     """One enrolment's progress in one lesson: what is credited, how far continuous play got,
     and where to resume. Every session on the lesson adds to it."""
 
+    # PROTECT: credited study time is part of the archive; a studied lesson cannot be deleted
     enrolment = models.ForeignKey(
-        "courses.Enrolment", on_delete=models.CASCADE, related_name="lesson_progress"
+        "courses.Enrolment", on_delete=models.PROTECT, related_name="lesson_progress"
     )
-    lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey("courses.Lesson", on_delete=models.PROTECT, related_name="+")
     credited_seconds = models.FloatField(default=0)
     furthest_seconds = models.FloatField(default=0)
     position_seconds = models.FloatField(default=0)  # where to resume
