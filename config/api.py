@@ -268,6 +268,7 @@ def register_routers() -> None:
         ("safetrain.scale.api", "/"),
         ("safetrain.courses.api", "/"),
         ("safetrain.dashboards.api", "/"),
+        ("safetrain.study.api", "/"),
     ]:
         try:
             mod = importlib.import_module(module)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "safetrain.inspections",
     "safetrain.questions",
     "safetrain.dashboards",
+    "safetrain.study",
     "safetrain.web",
     "safetrain.demo",
 ]
@@ -174,6 +175,16 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Online study (safetrain.study, docs/study.md): heartbeat interval, idle prompt, fastest playback;
+# the site's address (the xAPI actor's account homePage) and an optional external LRS.
+SAFETRAIN_STUDY_HEARTBEAT_SECONDS = int(os.environ.get("SAFETRAIN_STUDY_HEARTBEAT_SECONDS", "30"))
+SAFETRAIN_STUDY_IDLE_SECONDS = int(os.environ.get("SAFETRAIN_STUDY_IDLE_SECONDS", "900"))
+SAFETRAIN_STUDY_MAX_RATE = float(os.environ.get("SAFETRAIN_STUDY_MAX_RATE", "2"))
+SAFETRAIN_SITE_URL = os.environ.get("SAFETRAIN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SAFETRAIN_XAPI_LRS_URL = os.environ.get("SAFETRAIN_XAPI_LRS_URL", "").rstrip("/")
+SAFETRAIN_XAPI_LRS_USERNAME = os.environ.get("SAFETRAIN_XAPI_LRS_USERNAME", "")
+SAFETRAIN_XAPI_LRS_PASSWORD = os.environ.get("SAFETRAIN_XAPI_LRS_PASSWORD", "")
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("inspections/", include("safetrain.inspections.urls")),
     path("questions/", include("safetrain.questions.urls")),
     path("dashboards/", include("safetrain.dashboards.urls")),
+    path("study/", include("safetrain.study.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),

@@ -47,6 +47,7 @@ NAV: list[NavItem] = [
     NavItem(_("Work clearance"), "compliance:enterprise_mine", frozenset({"enterprise_admin"})),
     NavItem(_("Remedial to-dos"), "compliance:remedial_mine", frozenset({"enterprise_admin"})),
     NavItem(_("Course market"), "courses:market", ALL, "courses"),
+    NavItem(_("My courses"), "study:mine", frozenset({"worker"}), "study"),
     NavItem(
         _("Manage courses"),
         "courses:manage",

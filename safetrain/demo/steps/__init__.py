@@ -20,6 +20,7 @@ from .logins import logins
 from .people import people
 from .questions import questions
 from .records import records
+from .study import study
 
 Step = Callable[[DemoContext], None]
 
@@ -30,5 +31,6 @@ STEPS: list[Step] = [
     courses,
     questions,
     inspections,
+    study,
     logins,
 ]
