@@ -8,6 +8,7 @@ once."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django.core.files.base import ContentFile
 
@@ -33,6 +34,16 @@ PLACEHOLDER = (
 )
 
 
+def _minutes(entry: dict) -> list[int]:
+    """Each lesson's length, stretched so the lessons together last at least the course's hours
+    (1 学时 = 45 minutes): study credit never passes a lesson's length, so a course whose lessons
+    are shorter than its hours could never be completed."""
+    given = [minutes for _title, minutes, _body in entry["lessons"]]
+    needed = float(entry["hours"]) * 45
+    factor = max(1.0, needed / sum(given))
+    return [math.ceil(m * factor) for m in given]
+
+
 def _course(entry: dict, *, author, actor=None) -> Course:
     existing = Course.objects.filter(title=entry["title"]).first()
     if existing is not None:
@@ -52,7 +63,9 @@ def _course(entry: dict, *, author, actor=None) -> Course:
                 duration_seconds=minutes * 60,
                 body=body,
             )
-            for i, (title, minutes, body) in enumerate(entry["lessons"])
+            for i, ((title, _given, body), minutes) in enumerate(
+                zip(entry["lessons"], _minutes(entry), strict=True)
+            )
         ],
     )
     course = course_create(actor=actor, spec=spec, source="seed", author=author)

@@ -120,3 +120,14 @@ def test_every_role_has_a_demo_login_and_the_worker_signs_in_with_the_id_number(
     number = person_id_number(worker.person)
     assert number in output
     assert authenticate(username=number, password=DEMO_PASSWORD) == worker
+
+
+def test_every_demo_course_can_be_completed(small_demo):
+    """Study credit never passes a lesson's length, so the lessons must last the course's hours."""
+    from safetrain.courses.models import Course
+
+    courses = Course.objects.prefetch_related("lessons")
+    assert courses.count() >= 15
+    for course in courses:
+        seconds = sum(lesson.duration_seconds for lesson in course.lessons.all())
+        assert seconds >= course.hours * 2700, course.title
