@@ -47,6 +47,7 @@ NAV: list[NavItem] = [
     NavItem(_("Work clearance"), "compliance:enterprise_mine", frozenset({"enterprise_admin"})),
     NavItem(_("Remedial to-dos"), "compliance:remedial_mine", frozenset({"enterprise_admin"})),
     NavItem(_("Accounts"), "account_list", frozenset(ADMINS | {"enterprise_admin"}), "accounts"),
+    NavItem(_("Exams"), "exams:index", frozenset(SCOPED | {"worker"}), "exam"),
 ]
 
 
