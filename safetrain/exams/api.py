@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from safetrain.core.errors import NotFound, ValidationFailed
 from safetrain.exams import selectors, services
@@ -36,11 +36,12 @@ router = Router(tags=["exams 考试"])
 
 
 @router.post("/exams", response={201: IdOut}, summary="创建考试（组织者）")
-def exam_create(request: HttpRequest, payload: ExamIn) -> tuple[int, dict[str, Any]]:
+def exam_create(request: HttpRequest, payload: ExamIn) -> Status:
     from safetrain.enterprises.models import Enterprise
     from safetrain.people.selectors import person_get
 
     viewer: Any = request.user
+    services.check_may_organise(viewer)
     persons = []
     for i, uid in enumerate(payload.candidates):
         person = person_get(viewer=viewer, uid=uid)
@@ -70,16 +71,25 @@ def exam_create(request: HttpRequest, payload: ExamIn) -> tuple[int, dict[str, A
         points=payload.points,
         enterprise=enterprise,
     )
-    return 201, {"id": exam.pk}
+    return Status(201, {"id": exam.pk})
 
 
 @router.post("/exams/{exam_id}/attempts", response=AttemptOut, summary="开始或继续答题")
-def attempt_start(
-    request: HttpRequest, exam_id: str, payload: StartIn | None = None
-) -> dict[str, Any]:
+def attempt_start(request: HttpRequest, exam_id: str) -> dict[str, Any]:
+    """No body for a candidate; an inspector hosting a spot check sends {"person": id}."""
+    import json
+
     from safetrain.people.selectors import person_get
 
     viewer: Any = request.user
+    payload = None
+    if request.content_type == "application/json" and request.body.strip():
+        try:
+            payload = StartIn(**json.loads(request.body))
+        except (ValueError, TypeError) as exc:
+            raise ValidationFailed(
+                '请求体须为 JSON 对象，如 {"person": "…"}', fields={"body": "无效"}
+            ) from exc
     exam = selectors.candidate_exam_get(viewer=viewer, pk=exam_id)
     if exam is None:
         raise NotFound("未找到该考试")

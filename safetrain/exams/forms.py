@@ -25,7 +25,9 @@ class ExamForm(forms.Form):
     purpose = forms.ChoiceField(
         label="考试类型", choices=[c for c in ExamPurpose.choices if c[0] != "spot_check"]
     )
-    pass_mark = forms.DecimalField(label="及格分（满分 100）", initial=80, min_value=1, max_value=100)
+    pass_mark = forms.DecimalField(
+        label="及格分（满分 100）", initial=80, min_value=1, max_value=100
+    )
     duration_minutes = forms.IntegerField(label="考试时长（分钟）", initial=60, min_value=1)
     opens_at = forms.DateTimeField(label="开始时间", widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
     closes_at = forms.DateTimeField(label="截止时间", widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
@@ -33,7 +35,9 @@ class ExamForm(forms.Form):
     rule_type = forms.ChoiceField(label="题型", choices=TYPE_CHOICES, required=False)
     rule_topic = forms.CharField(label="知识类别（可空）", required=False)
     rule_difficulty = forms.ChoiceField(
-        label="难度", choices=[("", "不限"), ("易", "易"), ("中", "中"), ("难", "难")], required=False
+        label="难度",
+        choices=[("", "不限"), ("易", "易"), ("中", "中"), ("难", "难")],
+        required=False,
     )
     rule_count = forms.IntegerField(label="抽题数", initial=50, min_value=1, max_value=500)
     rule_points = forms.DecimalField(label="每题分值", initial=2, min_value=0.1, max_value=100)
@@ -54,4 +58,6 @@ class ExamForm(forms.Form):
 
 class SpotCheckForm(forms.Form):
     question_count = forms.IntegerField(label="题数", initial=10, min_value=1, max_value=100)
-    duration_minutes = forms.IntegerField(label="时长（分钟）", initial=15, min_value=1, max_value=120)
+    duration_minutes = forms.IntegerField(
+        label="时长（分钟）", initial=15, min_value=1, max_value=120
+    )

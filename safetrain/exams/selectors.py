@@ -66,9 +66,7 @@ def my_exams(*, viewer: User) -> list[tuple[Exam, list[Attempt]]]:
         Exam.objects.filter(candidates__person_id=viewer.person_id).order_by("-opens_at", "-id")
     )
     attempts: dict[int, list[Attempt]] = defaultdict(list)
-    for a in Attempt.objects.filter(person_id=viewer.person_id, exam__in=exams).order_by(
-        "number"
-    ):
+    for a in Attempt.objects.filter(person_id=viewer.person_id, exam__in=exams).order_by("number"):
         attempts[a.exam_id].append(a)
     return [(e, attempts[e.pk]) for e in exams]
 

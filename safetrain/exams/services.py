@@ -97,6 +97,11 @@ def _scope_of(actor: User, enterprise: Enterprise | None) -> tuple[Enterprise | 
     return None, actor.region_id
 
 
+def check_may_organise(actor: User, roles: frozenset[str] = ORGANISER_ROLES) -> None:
+    if not actor.is_authenticated or not actor.is_active or _role(actor) not in roles:
+        raise NotAllowed("您的角色无权组织考试")
+
+
 def exam_create(
     *,
     actor: User,
@@ -120,16 +125,19 @@ def exam_create(
     naming the shortfall (ValidationFailed, 422), nothing written."""
     from safetrain.people.selectors import person_list
 
-    if not actor.is_authenticated or not actor.is_active or _role(actor) not in roles:
-        raise NotAllowed("您的角色无权组织考试")
+    check_may_organise(actor, roles)
     title = (title or "").strip()
     if not title or len(title) > 128:
-        raise ValidationFailed("考试名称不能为空，最多 128 字", fields={"title": "必填，最多 128 字"})
+        raise ValidationFailed(
+            "考试名称不能为空，最多 128 字", fields={"title": "必填，最多 128 字"}
+        )
     if purpose not in ExamPurpose.values:
         raise ValidationFailed(f"考试类型“{purpose}”无效", fields={"purpose": "无效"})
     mark = _decimal(pass_mark, field="pass_mark", label="及格分")
     if mark <= 0 or mark > 100 or mark != mark.quantize(TENTH):
-        raise ValidationFailed("及格分须在 0 到 100 之间（满分 100）", fields={"pass_mark": "超出范围"})
+        raise ValidationFailed(
+            "及格分须在 0 到 100 之间（满分 100）", fields={"pass_mark": "超出范围"}
+        )
     if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= MAX_DURATION:
         raise ValidationFailed(
             f"考试时长须为 1 到 {MAX_DURATION} 分钟", fields={"duration_minutes": "超出范围"}
@@ -137,7 +145,9 @@ def exam_create(
     if opens_at.tzinfo is None or closes_at.tzinfo is None:
         raise ValidationFailed(
             "时间须带时区（ISO 8601，如 2025-06-01T09:00:00+08:00）",
-            fields={"opens_at": "须带时区"} if opens_at.tzinfo is None else {"closes_at": "须带时区"},
+            fields={"opens_at": "须带时区"}
+            if opens_at.tzinfo is None
+            else {"closes_at": "须带时区"},
         )
     if closes_at <= opens_at:
         raise ValidationFailed("截止时间须晚于开始时间", fields={"closes_at": "须晚于开始时间"})
@@ -374,7 +384,7 @@ def attempt_start(
 
 def _validate_keys(item: AttemptQuestion, keys: object) -> list[str]:
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-        raise ValidationFailed("答案须为选项键的列表，如 [\"B\"]", fields={"answer": "须为列表"})
+        raise ValidationFailed('答案须为选项键的列表，如 ["B"]', fields={"answer": "须为列表"})
     unknown = [k for k in keys if k not in item.option_order]
     if unknown:
         raise ValidationFailed(
@@ -388,9 +398,7 @@ def _validate_keys(item: AttemptQuestion, keys: object) -> list[str]:
     return sorted(keys)
 
 
-def answer_save(
-    *, actor: User, attempt: Attempt, question_id: int, keys: object, seq: int
-) -> int:
+def answer_save(*, actor: User, attempt: Attempt, question_id: int, keys: object, seq: int) -> int:
     """Save one answer. The same seq again changes nothing; a lower seq is refused (409 with
     the stored seq); a question not in the attempt is 404; after the deadline or submission 409
     attempt_closed; an option that is not the question's 422. Returns the stored seq."""

@@ -152,9 +152,7 @@ def spot_check_view(request: HttpRequest) -> HttpResponse:
     enterprise = enterprise_get(viewer=user, credit_code=code) if code else None
     if code and enterprise is None:
         raise Http404
-    persons = (
-        services.candidates_by_group(actor=user, enterprise=enterprise) if enterprise else []
-    )
+    persons = services.candidates_by_group(actor=user, enterprise=enterprise) if enterprise else []
     form = SpotCheckForm(request.POST or None)
     error = ""
     if request.method == "POST" and enterprise is not None and form.is_valid():

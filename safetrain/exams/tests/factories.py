@@ -60,8 +60,13 @@ def make_question(
 
 def make_bank(singles: int = 6, multiples: int = 2, truefalse: int = 2) -> list[Any]:
     out = [make_question(topic="法律法规") for _ in range(singles)]
-    out += [make_question(type="multiple", answer=("A", "C"), topic="操作技能") for _ in range(multiples)]
-    out += [make_question(type="truefalse", answer=("T",), topic="应急处置") for _ in range(truefalse)]
+    out += [
+        make_question(type="multiple", answer=("A", "C"), topic="操作技能")
+        for _ in range(multiples)
+    ]
+    out += [
+        make_question(type="truefalse", answer=("T",), topic="应急处置") for _ in range(truefalse)
+    ]
     return out
 
 

@@ -25,9 +25,11 @@ def start(world, clock, **kw):
 
 
 def snapshot(attempt):
-    return list(Answer.objects.filter(attempt=attempt).order_by("question_id").values_list(
-        "question_id", "keys", "seq"
-    ))
+    return list(
+        Answer.objects.filter(attempt=attempt)
+        .order_by("question_id")
+        .values_list("question_id", "keys", "seq")
+    )
 
 
 def test_create_refuses_a_rule_the_bank_cannot_fill_naming_the_shortfall(world):
@@ -37,7 +39,10 @@ def test_create_refuses_a_rule_the_bank_cannot_fill_naming_the_shortfall(world):
     assert "需要 5 题" in exc.value.message and "只有 2 题" in exc.value.message
     assert exc.value.status == 422
     assert exc.value.fields["rule"] | {"filters": None} == {
-        "index": 1, "wanted": 5, "available": 2, "filters": None
+        "index": 1,
+        "wanted": 5,
+        "available": 2,
+        "filters": None,
     }
     assert Exam.objects.count() == 0
 
@@ -62,7 +67,10 @@ def test_start_freezes_questions_and_resumes_the_same_attempt(world, clock):
 
 def test_deadline_is_capped_by_the_window(world, clock):
     exam = make_exam(
-        world["admin"], [world["person"]], rule=RULE, duration=120,
+        world["admin"],
+        [world["person"]],
+        rule=RULE,
+        duration=120,
         closes_at=clock.now + dt.timedelta(minutes=20),
     )
     attempt = services.attempt_start(actor=world["worker"], exam=exam)
@@ -72,13 +80,30 @@ def test_deadline_is_capped_by_the_window(world, clock):
 def test_autosave_ordering_and_idempotency(world, clock):
     _, attempt = start(world, clock)
     q = attempt.items.filter(qtype="single").first().question_id
-    assert services.answer_save(actor=world["worker"], attempt=attempt, question_id=q, keys=["A"], seq=1) == 1
-    assert services.answer_save(actor=world["worker"], attempt=attempt, question_id=q, keys=["C"], seq=3) == 3
+    assert (
+        services.answer_save(
+            actor=world["worker"], attempt=attempt, question_id=q, keys=["A"], seq=1
+        )
+        == 1
+    )
+    assert (
+        services.answer_save(
+            actor=world["worker"], attempt=attempt, question_id=q, keys=["C"], seq=3
+        )
+        == 3
+    )
     # the same seq again: 200, nothing changes (even with another answer)
-    assert services.answer_save(actor=world["worker"], attempt=attempt, question_id=q, keys=["D"], seq=3) == 3
+    assert (
+        services.answer_save(
+            actor=world["worker"], attempt=attempt, question_id=q, keys=["D"], seq=3
+        )
+        == 3
+    )
     # a stale save (seq 2 arrives after 3): refused with the stored seq, nothing changes
     with pytest.raises(services.StaleSeq) as exc:
-        services.answer_save(actor=world["worker"], attempt=attempt, question_id=q, keys=["B"], seq=2)
+        services.answer_save(
+            actor=world["worker"], attempt=attempt, question_id=q, keys=["B"], seq=2
+        )
     assert exc.value.status == 409 and exc.value.fields == {"seq": 3}
     assert snapshot(attempt) == [(q, ["C"], 3)]
 
@@ -90,10 +115,14 @@ def test_autosave_ordering_and_idempotency(world, clock):
 def test_bad_saves_change_nothing(world, clock, case):
     _, attempt = start(world, clock)
     single = attempt.items.filter(qtype="single").first().question_id
-    services.answer_save(actor=world["worker"], attempt=attempt, question_id=single, keys=["A"], seq=1)
+    services.answer_save(
+        actor=world["worker"], attempt=attempt, question_id=single, keys=["A"], seq=1
+    )
     before = snapshot(attempt)
     other_question = world["questions"][0].pk
-    not_mine = [q.pk for q in world["questions"] if not attempt.items.filter(question_id=q.pk).exists()]
+    not_mine = [
+        q.pk for q in world["questions"] if not attempt.items.filter(question_id=q.pk).exists()
+    ]
     args = {
         "not_in_attempt": (not_mine[0] if not_mine else 10**6, ["A"], 5, NotFound),
         "tampered_option": (single, ["Z"], 5, ValidationFailed),
@@ -104,7 +133,9 @@ def test_bad_saves_change_nothing(world, clock, case):
     }[case]
     assert other_question
     with pytest.raises(args[3]):
-        services.answer_save(actor=world["worker"], attempt=attempt, question_id=args[0], keys=args[1], seq=args[2])
+        services.answer_save(
+            actor=world["worker"], attempt=attempt, question_id=args[0], keys=args[1], seq=args[2]
+        )
     assert snapshot(attempt) == before
 
 
@@ -112,7 +143,9 @@ def test_someone_elses_attempt_is_not_found_and_unchanged(world, clock):
     _, attempt = start(world, clock)
     q = attempt.items.first().question_id
     with pytest.raises(NotFound):
-        services.answer_save(actor=world["worker2"], attempt=attempt, question_id=q, keys=["A"], seq=1)
+        services.answer_save(
+            actor=world["worker2"], attempt=attempt, question_id=q, keys=["A"], seq=1
+        )
     with pytest.raises(NotFound):
         services.attempt_submit(actor=world["worker2"], attempt=attempt)
     attempt.refresh_from_db()
@@ -122,18 +155,25 @@ def test_someone_elses_attempt_is_not_found_and_unchanged(world, clock):
 def test_submit_grades_once_and_writes_the_exam_result(world, clock):
     _, attempt = start(world, clock)
     for n, (q, keys) in enumerate(right_answers(attempt).items(), start=1):
-        services.answer_save(actor=world["worker"], attempt=attempt, question_id=q, keys=keys, seq=n)
+        services.answer_save(
+            actor=world["worker"], attempt=attempt, question_id=q, keys=keys, seq=n
+        )
     done = services.attempt_submit(actor=world["worker"], attempt=attempt)
     assert done.state == "submitted" and done.score == Decimal("100.0") and done.passed
     again = services.attempt_submit(actor=world["worker"], attempt=attempt)
     assert (again.score, again.passed, again.result_id) == (done.score, True, done.result_id)
     (result,) = ExamResult.objects.all()
     assert (result.purpose, result.score, result.pass_mark, result.passed) == (
-        "prejob", Decimal("100.0"), Decimal("80.0"), True
+        "prejob",
+        Decimal("100.0"),
+        Decimal("80.0"),
+        True,
     )
     assert result.enterprise_id == world["ent"].pk and result.person_id == world["person"].pk
     with pytest.raises(services.AttemptClosed):
-        services.answer_save(actor=world["worker"], attempt=attempt, question_id=q, keys=keys, seq=99)
+        services.answer_save(
+            actor=world["worker"], attempt=attempt, question_id=q, keys=keys, seq=99
+        )
 
 
 def test_partial_answers_and_blank_questions_score(world, clock):
@@ -141,8 +181,20 @@ def test_partial_answers_and_blank_questions_score(world, clock):
     answers = right_answers(attempt)
     multi = [i.question_id for i in attempt.items.filter(qtype="multiple")]
     singles = [i.question_id for i in attempt.items.filter(qtype="single")]
-    services.answer_save(actor=world["worker"], attempt=attempt, question_id=multi[0], keys=answers[multi[0]][:1], seq=1)
-    services.answer_save(actor=world["worker"], attempt=attempt, question_id=singles[0], keys=answers[singles[0]], seq=1)
+    services.answer_save(
+        actor=world["worker"],
+        attempt=attempt,
+        question_id=multi[0],
+        keys=answers[multi[0]][:1],
+        seq=1,
+    )
+    services.answer_save(
+        actor=world["worker"],
+        attempt=attempt,
+        question_id=singles[0],
+        keys=answers[singles[0]],
+        seq=1,
+    )
     done = services.attempt_submit(actor=world["worker"], attempt=attempt)
     assert done.score == Decimal("15.0") and not done.passed  # 5 (half of a multiple) + 10
 
@@ -151,10 +203,14 @@ def test_time_limit_submits_with_saved_answers(world, clock):
     _, attempt = start(world, clock)
     answers = right_answers(attempt)
     first = next(iter(answers))
-    services.answer_save(actor=world["worker"], attempt=attempt, question_id=first, keys=answers[first], seq=1)
+    services.answer_save(
+        actor=world["worker"], attempt=attempt, question_id=first, keys=answers[first], seq=1
+    )
     clock.advance(minutes=31)
     with pytest.raises(services.AttemptClosed):
-        services.answer_save(actor=world["worker"], attempt=attempt, question_id=first, keys=["A"], seq=2)
+        services.answer_save(
+            actor=world["worker"], attempt=attempt, question_id=first, keys=["A"], seq=2
+        )
     attempt.refresh_from_db()
     assert attempt.state == "expired" and attempt.score == Decimal("10.0")
     assert attempt.closed_at == attempt.deadline
@@ -188,8 +244,11 @@ def test_one_active_attempt_per_person_and_attempt_limit(world, clock):
 
 def test_window_and_non_candidates(world, clock):
     exam = make_exam(
-        world["admin"], [world["person"]], rule=RULE,
-        opens_at=clock.now + dt.timedelta(hours=1), closes_at=clock.now + dt.timedelta(hours=2),
+        world["admin"],
+        [world["person"]],
+        rule=RULE,
+        opens_at=clock.now + dt.timedelta(hours=1),
+        closes_at=clock.now + dt.timedelta(hours=2),
     )
     with pytest.raises(Conflict) as exc:
         services.attempt_start(actor=world["worker"], exam=exam)
@@ -206,8 +265,14 @@ def test_fixed_paper_keeps_the_version_asked(world, clock):
     exam = make_exam(world["admin"], [world["person"]], question_ids=ids)
     q = world["questions"][0]
     new = QuestionVersion.objects.create(
-        question=q, number=2, type="single", stem="改过的题干", options=q.current.options,
-        option_count=4, answer=["A"], content_hash="x" * 64,
+        question=q,
+        number=2,
+        type="single",
+        stem="改过的题干",
+        options=q.current.options,
+        option_count=4,
+        answer=["A"],
+        content_hash="x" * 64,
     )
     q.current = new
     q.save()
@@ -227,7 +292,11 @@ def test_spot_check_failure_adds_retraining_and_counts_in_awareness(world, clock
     done = services.attempt_submit(actor=inspector, attempt=attempt)
     assert done.state == "submitted" and not done.passed
     r = Retraining.objects.get()
-    assert (r.person_id, r.enterprise_id, r.cleared_on) == (world["person"].pk, world["ent"].pk, None)
+    assert (r.person_id, r.enterprise_id, r.cleared_on) == (
+        world["person"].pk,
+        world["ent"].pk,
+        None,
+    )
     result = ExamResult.objects.get()
     assert result.purpose == "spot_check" and not result.passed
 
