@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "safetrain.certificates",
     "safetrain.compliance",
     "safetrain.archive",
+    "safetrain.questions",
     "safetrain.exams",
     "safetrain.web",
     "safetrain.demo",
