@@ -108,7 +108,9 @@ def setup(*, candidates: int, questions: int, out: Path, echo: Any = print) -> d
     )
     data = {"exam": exam.pk, "tokens": tokens}
     out.write_text(json.dumps(data))
-    echo(f"({time.monotonic() - t0:.1f} s) exam {exam.pk}: {len(tokens)} candidates, {questions} questions → {out}")
+    echo(
+        f"({time.monotonic() - t0:.1f} s) exam {exam.pk}: {len(tokens)} candidates, {questions} questions → {out}"
+    )
     return data
 
 

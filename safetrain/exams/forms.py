@@ -52,8 +52,11 @@ class ExamForm(forms.Form):
 
     def __init__(self, *args: Any, job_types: list[Any], org_units: list[Any], **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["job_type"].choices = [("", "不限")] + [(str(j.pk), j.name) for j in job_types]
-        self.fields["org_unit"].choices = [("", "不限")] + [(str(u.pk), u.name) for u in org_units]
+        job = self.fields["job_type"]
+        unit = self.fields["org_unit"]
+        assert isinstance(job, forms.ChoiceField) and isinstance(unit, forms.ChoiceField)
+        job.choices = [("", "不限")] + [(str(j.pk), j.name) for j in job_types]
+        unit.choices = [("", "不限")] + [(str(u.pk), u.name) for u in org_units]
 
 
 class SpotCheckForm(forms.Form):

@@ -47,6 +47,8 @@ def exam_list(*, viewer: User) -> QuerySet[Exam]:
             | Q(enterprise__region_id=viewer.region_id)
             | Q(organiser=viewer)
         )
+    if viewer.enterprise_id is None:
+        return qs.none()
     return qs.filter(enterprise_id=viewer.enterprise_id)
 
 
@@ -237,7 +239,7 @@ def exam_results(exam: Exam) -> ExamResults:
     by_person: dict[int, list[Attempt]] = defaultdict(list)
     for a in attempts:
         by_person[a.person_id].append(a)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in candidates:
         mine = by_person.get(c.person_id, [])
         closed = [a for a in mine if a.score is not None]

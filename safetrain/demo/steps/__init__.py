@@ -14,6 +14,7 @@ from collections.abc import Callable
 from safetrain.demo.context import DemoContext
 
 from .enterprises import enterprises
+from .exams import exams
 from .logins import logins
 from .people import people
 
@@ -22,5 +23,6 @@ Step = Callable[[DemoContext], None]
 STEPS: list[Step] = [
     enterprises,
     people,
+    exams,
     logins,
 ]
