@@ -6,7 +6,7 @@
 #   4. the peak: $CANDIDATES candidates starting the exam and answering with think time $WAIT s
 #      for $RUNTIME; p50/p95/p99 and errors per endpoint
 # Prints each phase's table and the save/ping throughput ratio; drops the database at the end
-# (KEEP_DB=1 keeps it). MODE=crash instead runs the crash test (benchmarks/exam_crash.sh).
+# (KEEP_DB=1 keeps it; FIXTURES=file with DB=name reuses it). MODE=crash instead runs the crash test (benchmarks/exam_crash.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CANDIDATES=${CANDIDATES:-2000}
@@ -65,10 +65,15 @@ run_locust() {  # name users spawn runtime wait class...
     --loglevel WARNING "$@" 2>"$OUT/$name.log" || true
 }
 
-psql "$PGBASE/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
-"$PY" -m safetrain migrate -v0
-/usr/bin/time -f "setup: %e s" "$PY" -m safetrain exams bench-setup --candidates "$CANDIDATES" \
-  --questions "$QUESTIONS" --out "$OUT/fixtures.json"
+if [ -n "${FIXTURES:-}" ]; then  # reuse a database set up by an earlier run (with KEEP_DB=1)
+  cp "$FIXTURES" "$OUT/fixtures.json"
+  echo "reusing $DB and $FIXTURES"
+else
+  psql "$PGBASE/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+  "$PY" -m safetrain migrate -v0
+  /usr/bin/time -f "setup: %e s" "$PY" -m safetrain exams bench-setup --candidates "$CANDIDATES" \
+    --questions "$QUESTIONS" --out "$OUT/fixtures.json"
+fi
 start_server
 echo "gunicorn: $WORKERS workers on 127.0.0.1:$PORT; nproc $(nproc); load $(cut -d' ' -f1-3 /proc/loadavg)"
 
