@@ -109,10 +109,9 @@ def answer_save(
     request: HttpRequest, attempt_id: str, question_id: int, payload: AnswerIn
 ) -> dict[str, Any]:
     viewer: Any = request.user
-    attempt = services.attempt_for(actor=viewer, uid=attempt_id)
-    seq = services.answer_save(
+    seq = services.answer_save_by_uid(
         actor=viewer,
-        attempt=attempt,
+        uid=attempt_id,
         question_id=question_id,
         keys=payload.answer,
         seq=payload.seq,

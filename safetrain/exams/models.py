@@ -140,7 +140,7 @@ class AttemptQuestion(models.Model):
     version = models.ForeignKey(
         "questions.QuestionVersion", on_delete=models.PROTECT, related_name="+"
     )
-    qtype = models.CharField(max_length=8)  # single / multiple / judge
+    qtype = models.CharField(max_length=12)  # single / multiple / judge
     points = models.DecimalField(max_digits=6, decimal_places=2)
     option_order = models.JSONField(default=list)  # option keys in the order shown
     earned = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)

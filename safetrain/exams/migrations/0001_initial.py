@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveSmallIntegerField()),
-                ('qtype', models.CharField(max_length=8)),
+                ('qtype', models.CharField(max_length=12)),
                 ('points', models.DecimalField(decimal_places=2, max_digits=6)),
                 ('option_order', models.JSONField(default=list)),
                 ('earned', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
