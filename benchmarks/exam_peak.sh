@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Exam peak (docs/benchmarks.md, "Exam peak"): PostgreSQL, gunicorn on 127.0.0.1, locust.
-#   1. `safetrain exams bench-setup`: $CANDIDATES workers, a $QUESTIONS-question exam for them all
+#   1. `safetrain exams bench-setup`: $CANDIDATES workers, a $QUESTIONS-question exam for them all,
+#      every attempt started (the peak measured is the answering; starts resume them)
 #   2. reference: $SAT_USERS locust users calling GET /api/v1/ping with no think time ($SAT_TIME)
 #   3. the same number of users saving answers with no think time ($SAT_TIME): save throughput
 #   4. the peak: $CANDIDATES candidates starting the exam and answering with think time $WAIT s
@@ -23,6 +24,7 @@ PY=${PY:-.venv/bin/python}
 PORT=${PORT:-8766}
 OUT=${OUT:-$(mktemp -d /tmp/safetrain-exampeak.XXXXXX)}
 LOCUST="$(dirname "$PY")/locust"
+[ -x "$LOCUST" ] || { echo "needs locust: $(dirname "$PY")/pip install -e '.[bench]'"; exit 1; }
 
 export DATABASE_URL="$PGBASE/$DB" SAFETRAIN_DATA_DIR="$OUT/data" DEBUG=0 DB_CONN_MAX_AGE=60
 unset SAFETRAIN_TESTING || true
@@ -68,6 +70,7 @@ run_locust() {  # name users spawn runtime wait class...
 if [ -n "${FIXTURES:-}" ]; then  # reuse a database set up by an earlier run (with KEEP_DB=1)
   cp "$FIXTURES" "$OUT/fixtures.json"
   echo "reusing $DB and $FIXTURES"
+  "$PY" -m safetrain exams bench-start --out "$OUT/fixtures.json"
 else
   psql "$PGBASE/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
   "$PY" -m safetrain migrate -v0

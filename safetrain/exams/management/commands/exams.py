@@ -12,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["close-expired", "bench-setup", "bench-check"])
+        parser.add_argument(
+            "action", choices=["close-expired", "bench-setup", "bench-start", "bench-check"]
+        )
         parser.add_argument("--candidates", type=int, default=2000)
         parser.add_argument("--questions", type=int, default=50)
         parser.add_argument("--out", default="exam-bench.json")
@@ -32,6 +34,9 @@ class Command(BaseCommand):
                 out=Path(options["out"]),
                 echo=self.stdout.write,
             )
+        elif action == "bench-start":
+            fixtures = json.loads(Path(options["out"]).read_text())
+            bench.prestart(exam_id=fixtures["exam"], echo=self.stdout.write)
         else:
             if not options["acks"] or not Path(options["acks"]).exists():
                 raise CommandError("--acks FILE (the acknowledged saves) is required")
