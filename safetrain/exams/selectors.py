@@ -90,23 +90,28 @@ def candidate_exam_get(*, viewer: User, pk: object) -> Exam | None:
 def attempt_payload(attempt: Attempt) -> dict[str, Any]:
     """What a client needs to take the attempt: questions in the candidate's order with the
     options in the shuffled order, saved answers with their seq. Never the answer key."""
-    items = list(
+    rows = (
         AttemptQuestion.objects.filter(attempt=attempt)
         .order_by("position")
-        .values("question_id", "version_id", "option_order", "points")
-    )
-    views = bank.views(i["version_id"] for i in items)
+        .values_list(
+            "question_id",
+            "option_order",
+            "points",
+            "version__type",
+            "version__stem",
+            "version__options",
+        )
+    )  # one query with the versions asked
     questions = []
-    for item in items:
-        v = views[item["version_id"]]
-        texts = dict(v.options)
+    for qid, order, points, qtype, stem, options in rows:
+        texts = {o["key"]: o["text"] for o in options}
         questions.append(
             {
-                "id": item["question_id"],
-                "type": bank.TYPE_LABELS[v.type],
-                "stem": v.stem,
-                "points": float(item["points"]),
-                "options": [{"key": k, "text": texts[k]} for k in item["option_order"]],
+                "id": qid,
+                "type": bank.TYPE_LABELS[qtype],
+                "stem": stem,
+                "points": float(points),
+                "options": [{"key": k, "text": texts[k]} for k in order],
             }
         )
     answers = {

@@ -314,11 +314,12 @@ def attempt_start(
     candidate = Candidate.objects.filter(exam=exam, person_id=person_id).first()
     if candidate is None:
         raise NotFound("未找到该考试（您不是这场考试的考生）")
-    for stale in Attempt.objects.filter(
-        person_id=person_id, state=Attempt.State.IN_PROGRESS, deadline__lte=now
-    ):
-        close_attempt(stale, now=now)
-    current = Attempt.objects.filter(person_id=person_id, state=Attempt.State.IN_PROGRESS).first()
+    current = None
+    for active in Attempt.objects.filter(person_id=person_id, state=Attempt.State.IN_PROGRESS):
+        if active.deadline <= now:
+            close_attempt(active, now=now)
+        else:
+            current = active
     if current is not None:
         if current.exam_id != exam.pk:
             raise Conflict(
