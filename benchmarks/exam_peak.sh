@@ -88,7 +88,8 @@ if [ "${MODE:-peak}" = "crash" ]; then
   LPID=$!
   sleep "${KILL_AFTER:-40}"
   acked_before=$(wc -l < "$ACKS")
-  kill -9 -- "-$GPID"   # the whole gunicorn process group: master and workers, no clean-up
+  # the whole gunicorn process group (setsid made the master its leader): master and workers
+  kill -9 -- "-$GPID" 2>/dev/null || kill -9 "$GPID"
   wait "$GPID" 2>/dev/null || true
   GPID=""
   echo "killed gunicorn (kill -9) after $acked_before acknowledged saves; restarting in ${DOWN:-3} s"
