@@ -63,6 +63,9 @@ class Bank(Attributed):
     )
     scope_key = models.CharField(max_length=160, unique=True)
     description = models.TextField(blank=True)
+    # a new random value on every question write of the bank: keys the in-process candidate
+    # cache (random, not a counter, so a rolled-back write can never reuse a value)
+    revision = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["scope_key"]

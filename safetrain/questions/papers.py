@@ -25,7 +25,7 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from safetrain.core.errors import ValidationFailed
 
@@ -71,9 +71,9 @@ class PaperShortfall(PaperError):
         )
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A question version that may be drawn: what rules filter on, nothing else."""
+class Candidate(NamedTuple):
+    """A question version that may be drawn: what rules filter on, nothing else (a named tuple:
+    cheap to build by the ten thousand)."""
 
     version_id: int
     question_id: int
@@ -83,6 +83,43 @@ class Candidate:
     topic: str = ""
     difficulty: str = "medium"
     option_count: int = 0
+
+    @property
+    def tags(self) -> tuple[str, str | None, str | None, str, str]:
+        return (self.type, self.sector, self.job, self.topic, self.difficulty)
+
+
+TagKey = tuple[str, str | None, str | None, str, str]  # type, sector, job, topic, difficulty
+
+
+def _key_order(key: TagKey) -> tuple[str, ...]:
+    return tuple(k or "" for k in key)
+
+
+class CandidatePool:
+    """Candidates grouped by their tags (a bank has a few hundred distinct combinations at
+    most), each group sorted by version id, groups in tag order: a canonical order that does not
+    depend on the order the candidates came in. Build once, draw many papers from it."""
+
+    __slots__ = ("groups", "size")
+
+    def __init__(self, candidates: Iterable[Candidate]):
+        groups: dict[TagKey, list[Candidate]] = {}
+        seen: set[int] = set()
+        for c in sorted(candidates):
+            if c.question_id in seen:  # one version per question: the lowest version id given
+                continue
+            seen.add(c.question_id)
+            key = (c[2], c[3], c[4], c[5], c[6])
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [c]
+            else:
+                group.append(c)
+        self.groups: list[tuple[TagKey, list[Candidate]]] = sorted(
+            groups.items(), key=lambda kv: _key_order(kv[0])
+        )
+        self.size = len(seen)
 
 
 @dataclass(frozen=True)
@@ -96,12 +133,16 @@ class PaperRule:
     difficulty: str | None = None
 
     def matches(self, c: Candidate) -> bool:
+        return self.matches_tags(c.tags)
+
+    def matches_tags(self, tags: tuple[str, str | None, str | None, str, str]) -> bool:
+        """tags = (type, sector, job, topic, difficulty)."""
         return (
-            (self.type is None or c.type == self.type)
-            and (self.sector is None or c.sector == self.sector)
-            and (self.job is None or c.job == self.job)
-            and (self.topic is None or c.topic == self.topic)
-            and (self.difficulty is None or c.difficulty == self.difficulty)
+            (self.type is None or tags[0] == self.type)
+            and (self.sector is None or tags[1] == self.sector)
+            and (self.job is None or tags[2] == self.job)
+            and (self.topic is None or tags[3] == self.topic)
+            and (self.difficulty is None or tags[4] == self.difficulty)
         )
 
     def filters(self) -> dict[str, str]:
@@ -136,7 +177,7 @@ class DrawnQuestion:
         return {
             "version": self.version_id,
             "question": self.question_id,
-            "points": str(self.points),
+            "points": str(Decimal(self.points).quantize(Decimal("0.01"))),
             "options": list(self.option_order),
         }
 
@@ -267,7 +308,7 @@ def _arrange(rng: random.Random, drawn: list[DrawnQuestion]) -> list[DrawnQuesti
 
 def draw_paper(
     rules: Sequence[PaperRule] | Sequence[Mapping[str, Any]],
-    candidates: Iterable[Candidate],
+    candidates: Iterable[Candidate] | CandidatePool,
     seed: int | str,
 ) -> Paper:
     """Draw a paper. Raises PaperShortfall naming the first rule that cannot be filled."""
@@ -277,22 +318,28 @@ def draw_paper(
     rule_list: list[PaperRule] = parsed  # type: ignore[assignment]
     if not rule_list:
         raise PaperError("抽题规则为空 / no rules")
-    pool = sorted(
-        {c.question_id: c for c in candidates}.values(), key=lambda c: (c.question_id, c.version_id)
-    )
-    pools = [[c for c in pool if r.matches(c)] for r in rule_list]
+    pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)
+    matching = [[(k, g) for k, g in pool.groups if r.matches_tags(k)] for r in rule_list]
+    sizes = [sum(len(g) for _, g in m) for m in matching]
     rng = random.Random(f"paper:{seed}")
     taken: set[int] = set()
+    taken_keys: set[TagKey] = set()
     drawn: list[DrawnQuestion] = []
-    for idx in sorted(range(len(rule_list)), key=lambda i: (len(pools[i]), i)):
+    for idx in sorted(range(len(rule_list)), key=lambda i: (sizes[i], i)):
         rule = rule_list[idx]
-        available = [c for c in pools[idx] if c.question_id not in taken]
+        available: list[Candidate] = []
+        for key, group in matching[idx]:
+            if key in taken_keys:  # an earlier rule took some of this group
+                available.extend(c for c in group if c.question_id not in taken)
+            else:
+                available.extend(group)
         if len(available) < rule.count:
             raise PaperShortfall(
                 index=idx + 1, rule=rule, wanted=rule.count, available=len(available)
             )
         for c in rng.sample(available, rule.count):
             taken.add(c.question_id)
+            taken_keys.add((c[2], c[3], c[4], c[5], c[6]))
             drawn.append(
                 DrawnQuestion(
                     version_id=c.version_id,

@@ -18,6 +18,7 @@ Manage (create, edit, import into, export):
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from safetrain.core.scope import NOTHING, is_citywide
 from safetrain.questions.models import Bank, Question, QuestionVersion
-from safetrain.questions.papers import Candidate
+from safetrain.questions.papers import Candidate, CandidatePool
 from safetrain.regions.models import CITY_CODE
 
 if TYPE_CHECKING:
@@ -138,43 +139,84 @@ def question_get(*, viewer: User | None, pk: int, manage: bool = False) -> Quest
     )
 
 
-def candidate_list(
+# (bank id, revision) → that bank's candidates sorted by version id. Process-local; every
+# question write sets a new Bank.revision, so a stale entry is never used (it just ages out).
+_CANDIDATE_CACHE: OrderedDict[tuple[int, int], list[Candidate]] = OrderedDict()
+CANDIDATE_CACHE_BANKS = 64
+
+
+def _bank_candidates(bank_id: int, revision: int) -> list[Candidate]:
+    key = (bank_id, revision)
+    cached = _CANDIDATE_CACHE.get(key)
+    if cached is not None:
+        _CANDIDATE_CACHE.move_to_end(key)
+        return cached
+    rows = (
+        QuestionVersion.objects.filter(
+            question__bank_id=bank_id, question__retired=False, question__current=F("pk")
+        )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "question_id",
+            "type",
+            "sector_id",
+            "job_type__code",
+            "topic",
+            "difficulty",
+            "option_count",
+        )
+    )
+    candidates = list(map(Candidate._make, rows))
+    _CANDIDATE_CACHE[key] = candidates
+    while len(_CANDIDATE_CACHE) > CANDIDATE_CACHE_BANKS:
+        _CANDIDATE_CACHE.popitem(last=False)
+    return candidates
+
+
+_POOL_CACHE: OrderedDict[tuple[tuple[int, int], ...], CandidatePool] = OrderedDict()
+
+
+def candidate_pool(
     *, viewer: User | None, banks: Iterable[Bank | int] | None = None
+) -> CandidatePool:
+    """The candidates of candidate_list, grouped for drawing many papers (papers.CandidatePool),
+    cached in process by the banks' (id, revision) pairs."""
+    qs = Bank.objects.filter(bank_read_q(viewer))
+    if banks is not None:
+        qs = qs.filter(pk__in=[b if isinstance(b, int) else b.pk for b in banks])
+    key = tuple(qs.order_by("pk").values_list("pk", "revision"))
+    pool = _POOL_CACHE.get(key)
+    if pool is not None:
+        _POOL_CACHE.move_to_end(key)
+        return pool
+    candidates: list[Candidate] = []
+    for bank_id, revision in key:
+        candidates.extend(_bank_candidates(bank_id, revision))
+    pool = CandidatePool(candidates)
+    _POOL_CACHE[key] = pool
+    while len(_POOL_CACHE) > CANDIDATE_CACHE_BANKS:
+        _POOL_CACHE.popitem(last=False)
+    return pool
+
+
+def candidate_list(
+    *,
+    viewer: User | None,
+    banks: Iterable[Bank | int] | None = None,
 ) -> list[Candidate]:
     """Every drawable question (current version, not retired) of the banks viewer reads,
     narrowed to `banks` when given: the input of papers.draw_paper / papers.fixed_paper.
-    One query, no JSON decoding (fast on a 20,000-question bank)."""
-    qs = QuestionVersion.objects.filter(
-        bank_read_q(viewer, "question__bank__"),
-        question__retired=False,
-        question__current=F("pk"),
-    )
+
+    One small query for the banks and their revisions; each bank's candidates come from an
+    in-process cache keyed by (bank, revision), loaded with one query on a miss."""
+    qs = Bank.objects.filter(bank_read_q(viewer))
     if banks is not None:
-        ids = [b if isinstance(b, int) else b.pk for b in banks]
-        qs = qs.filter(question__bank_id__in=ids)
-    rows = qs.values_list(
-        "pk",
-        "question_id",
-        "type",
-        "sector_id",
-        "job_type__code",
-        "topic",
-        "difficulty",
-        "option_count",
-    )
-    return [
-        Candidate(
-            version_id=v,
-            question_id=q,
-            type=t,
-            sector=s,
-            job=j,
-            topic=topic,
-            difficulty=d,
-            option_count=n,
-        )
-        for v, q, t, s, j, topic, d, n in rows
-    ]
+        qs = qs.filter(pk__in=[b if isinstance(b, int) else b.pk for b in banks])
+    out: list[Candidate] = []
+    for bank_id, revision in qs.order_by("pk").values_list("pk", "revision"):
+        out.extend(_bank_candidates(bank_id, revision))
+    return out
 
 
 def versions_by_id(ids: Iterable[int]) -> dict[int, QuestionVersion]:

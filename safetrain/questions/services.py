@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,8 +84,10 @@ def validate_content(
     job_type: str | None = None,
     topic: str = "",
     difficulty: str = Difficulty.MEDIUM,
+    check_refs: bool = True,
 ) -> tuple[QuestionContent | None, dict[str, str]]:
-    """Check content; return it with no errors, or None and {field: reason}."""
+    """Check content; return it with no errors, or None and {field: reason}. `check_refs`
+    false: the caller has already checked sector and job type (the sheet, in bulk)."""
     errors: dict[str, str] = {}
     if type not in QuestionType.values:
         errors["type"] = "题型应为 单选/多选/判断 / type must be single, multiple or truefalse"
@@ -131,9 +134,9 @@ def validate_content(
     topic = (topic or "").strip()
     if len(topic) > 64:
         errors["topic"] = "知识类别超过 64 字 / topic too long"
-    if sector is not None and not Sector.objects.filter(pk=sector).exists():
+    if check_refs and sector is not None and not Sector.objects.filter(pk=sector).exists():
         errors["sector"] = f"未知行业 {sector} / unknown sector"
-    if job_type is not None:
+    if check_refs and job_type is not None:
         job = JobType.objects.filter(code=job_type).first()
         if job is None:
             errors["job_type"] = f"未知工种 {job_type} / unknown job type"
@@ -182,6 +185,20 @@ def owner_for(actor: User | None) -> tuple[str | None, int | None]:
     raise ValidationFailed("该角色不能管理题库 / this role cannot manage question banks")
 
 
+def owner_key(*, region: str | None, enterprise: int | None, trainer: int | None = None) -> str:
+    owner = f"region:{region}" if region else f"enterprise:{enterprise}"
+    if trainer is not None:
+        owner += f":trainer:{trainer}"
+    return owner
+
+
+def actor_owner_key(actor: User | None) -> str:
+    """The owner part of the scope key of banks the actor's imports and new questions go to."""
+    region, ent_id = owner_for(actor)
+    trainer = actor.pk if actor is not None and actor.role == "trainer" else None
+    return owner_key(region=region, enterprise=ent_id, trainer=trainer)
+
+
 def scope_key(
     *,
     region: str | None,
@@ -190,9 +207,7 @@ def scope_key(
     job_type: str | None,
     trainer: int | None = None,
 ) -> str:
-    owner = f"region:{region}" if region else f"enterprise:{enterprise}"
-    if trainer is not None:
-        owner += f":trainer:{trainer}"
+    owner = owner_key(region=region, enterprise=enterprise, trainer=trainer)
     return f"{owner}|{sector or '-'}|{job_type or '-'}"
 
 
@@ -251,6 +266,11 @@ def bank_ensure(
 
 
 # ---------------------------------------------------------------- questions
+
+
+def _bump(bank_id: int) -> None:
+    """A new revision token for the bank (see Bank.revision)."""
+    Bank.objects.filter(pk=bank_id).update(revision=secrets.randbits(62))
 
 
 def _write_version(
@@ -314,6 +334,7 @@ def question_create(
         version = _write_version(question, content, actor=actor, source=source, number=1)
         question.current = version
         question.save(update_fields=["current", "updated_at"])
+        _bump(bank.pk)
         return question
 
 
@@ -358,6 +379,7 @@ def question_edit(
         q.current = version
         q.content_hash = content.hash
         q.save(update_fields=["current", "content_hash", "updated_at"])
+        _bump(q.bank_id)
         return q
 
 
@@ -374,4 +396,5 @@ def question_retire(*, actor: User | None, question: Question) -> Question:
         if not q.retired:
             q.retired = True
             q.save(update_fields=["retired", "updated_at"])
+            _bump(q.bank_id)
         return q

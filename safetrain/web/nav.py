@@ -46,6 +46,9 @@ NAV: list[NavItem] = [
     NavItem(_("To-do"), "compliance:todo", frozenset({"worker"}), "todo"),
     NavItem(_("Work clearance"), "compliance:enterprise_mine", frozenset({"enterprise_admin"})),
     NavItem(_("Remedial to-dos"), "compliance:remedial_mine", frozenset({"enterprise_admin"})),
+    NavItem(_("Question banks"), "questions:banks", ALL - {"worker", "inspector"}, "questions"),
+    NavItem(_("Practice and mock exams"), "questions:banks", frozenset({"worker"}), "practice"),
+    NavItem(_("Wrong-answer book"), "questions:wrong_book", frozenset({"worker"}), "wrong"),
     NavItem(_("Accounts"), "account_list", frozenset(ADMINS | {"enterprise_admin"}), "accounts"),
     NavItem(_("Exams"), "exams:index", frozenset(SCOPED | {"worker"}), "exam"),
 ]

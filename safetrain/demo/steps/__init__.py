@@ -17,12 +17,14 @@ from .enterprises import enterprises
 from .exams import exams
 from .logins import logins
 from .people import people
+from .questions import questions
 
 Step = Callable[[DemoContext], None]
 
 STEPS: list[Step] = [
     enterprises,
     people,
+    questions,
     exams,
     logins,
 ]
