@@ -85,7 +85,7 @@ def draw(rule: list[dict[str, Any]], *, seed: str, viewer: Any) -> list[Drawn]:
     """A candidate's paper from the banks `viewer` (the organiser) reads; the same seed gives
     the same paper. PaperShortfall (ValidationFailed, 422) names a rule the bank cannot fill."""
     from safetrain.questions.papers import draw_paper, parse_rules
-    from safetrain.questions.selectors import candidate_list, rule_codes
+    from safetrain.questions.selectors import candidate_pool, rule_codes
 
     sectors, jobs = rule_codes()
     rules = parse_rules(
@@ -93,7 +93,7 @@ def draw(rule: list[dict[str, Any]], *, seed: str, viewer: Any) -> list[Drawn]:
         sector_codes=sectors,
         job_codes=jobs,
     )
-    paper = draw_paper(rules, candidate_list(viewer=viewer), seed)
+    paper = draw_paper(rules, candidate_pool(viewer=viewer), seed)
     return [
         Drawn(d.question_id, d.version_id, d.type, Decimal(d.points), tuple(d.option_order))
         for d in paper.questions

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,39 +22,22 @@ def make_question(
     difficulty: str = "medium",
     sector: str | None = "coal_mine",
     options: int = 4,
-    bank: Any = None,
 ) -> Any:
-    from safetrain.questions.models import Bank, Question, QuestionVersion
+    """A question in the city bank of its sector, through the questions service."""
+    from safetrain.questions.services import content_or_raise, question_create
 
-    if bank is None:
-        bank = Bank.objects.filter(scope_key="test-bank").first() or Bank.objects.create(
-            name="测试题库", region_id="140500", scope_key="test-bank"
-        )
     n = next_seq()
-    stem = f"测试题 {n}：下列哪项正确？"
-    if type == "truefalse":
-        opts = [{"key": "T", "text": "正确"}, {"key": "F", "text": "错误"}]
-    else:
-        opts = [{"key": k, "text": f"选项{k}{n}"} for k in "ABCDEF"[:options]]
-    digest = hashlib.sha256(stem.encode()).hexdigest()
-    q = Question.objects.create(bank=bank, content_hash=digest)
-    v = QuestionVersion.objects.create(
-        question=q,
-        number=1,
+    content = content_or_raise(
         type=type,
-        stem=stem,
-        options=opts,
-        option_count=len(opts),
-        answer=sorted(answer),
+        stem=f"测试题 {n}：下列哪项正确？",
+        options=[] if type == "truefalse" else [f"选项{k}{n}" for k in "ABCDEF"[:options]],
+        answer=list(answer),
         explanation=f"解析 {n}",
-        sector_id=sector,
+        sector=sector,
         topic=topic,
         difficulty=difficulty,
-        content_hash=digest,
     )
-    q.current = v
-    q.save(update_fields=["current"])
-    return q
+    return question_create(actor=None, content=content, source="seed")
 
 
 def make_bank(singles: int = 6, multiples: int = 2, truefalse: int = 2) -> list[Any]:

@@ -259,25 +259,25 @@ def test_window_and_non_candidates(world, clock):
 
 
 def test_fixed_paper_keeps_the_version_asked(world, clock):
-    from safetrain.questions.models import QuestionVersion
+    from safetrain.questions.services import content_or_raise, question_edit
 
     ids = [q.pk for q in world["questions"][:3]]
     exam = make_exam(world["admin"], [world["person"]], question_ids=ids)
     q = world["questions"][0]
-    new = QuestionVersion.objects.create(
-        question=q,
-        number=2,
+    asked = q.current_id
+    content = content_or_raise(
         type="single",
         stem="改过的题干",
-        options=q.current.options,
-        option_count=4,
+        options=["甲", "乙", "丙", "丁"],
         answer=["A"],
-        content_hash="x" * 64,
+        sector="coal_mine",
+        topic="法律法规",
     )
-    q.current = new
-    q.save()
+    question_edit(actor=None, question=q, content=content)
+    q.refresh_from_db()
+    assert q.current_id != asked
     attempt = services.attempt_start(actor=world["worker"], exam=exam)
-    assert attempt.items.get(question_id=q.pk).version_id != new.pk
+    assert attempt.items.get(question_id=q.pk).version_id == asked
 
 
 def test_spot_check_failure_adds_retraining_and_counts_in_awareness(world, clock):
