@@ -70,6 +70,7 @@ run_locust() {  # name users spawn runtime wait class...
 if [ -n "${FIXTURES:-}" ]; then  # reuse a database set up by an earlier run (with KEEP_DB=1)
   cp "$FIXTURES" "$OUT/fixtures.json"
   echo "reusing $DB and $FIXTURES"
+  "$PY" -m safetrain migrate -v0
   "$PY" -m safetrain exams bench-start --out "$OUT/fixtures.json"
 else
   psql "$PGBASE/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
