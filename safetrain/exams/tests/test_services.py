@@ -326,3 +326,30 @@ def _inspector():
     from safetrain.people.tests.factories import make_user
 
     return make_user("inspector", region="140502")
+
+
+def test_a_failed_spot_check_counts_in_the_awareness_rate(world, clock):
+    from safetrain.compliance.engine import Scope, rates_from_records
+    from safetrain.core.dates import today
+    from safetrain.records.services import exam_result_add
+
+    ent = world["ent"]
+    scope = Scope(code=ent.credit_code, enterprise_id=ent.pk)
+    day = today()
+    exam_result_add(
+        actor=None,
+        person=world["person"],
+        date=day - dt.timedelta(days=1) if day.month > 1 or day.day > 1 else day,
+        purpose="risk_awareness",
+        score=90,
+        enterprise=ent,
+    )
+    before = rates_from_records(scope, day).awareness
+    inspector = _inspector()
+    exam = services.start_spot_check_exam(
+        inspector=inspector, enterprise=ent, persons=[world["person"]], question_count=3
+    )
+    attempt = services.attempt_start(actor=inspector, exam=exam, person=world["person"])
+    services.attempt_submit(actor=inspector, attempt=attempt)
+    after = rates_from_records(scope, day).awareness
+    assert (before.num, after.num) == (1, 0) and before.den == after.den == 2
