@@ -9,8 +9,10 @@ draws a 100-point paper (85 questions: 50 单选 of the coal sector ×1, 15 多�
   then the in-process cache of grouped candidates; the first, cold load is reported on its own
   line);
 - `draw`: the pure `papers.draw_paper` on them;
-- `total`: fetch + draw + loading the 85 drawn versions (what creating an exam or a mock exam
-  does before writing it).
+- `paper`: fetch + draw — the drawn paper (version ids, points, option order); the target of
+  the issue (p95 under 50 ms) applies to this;
+- `paper cpu`: the same in CPU time of the process (less sensitive to a loaded machine);
+- `total`: paper + loading the 85 drawn versions with their texts (what showing the paper needs).
 """
 
 from __future__ import annotations
@@ -131,13 +133,17 @@ def run(
             out(f"首次加载候选题（冷）：{cold.size} 题，{(time.perf_counter() - a) * 1000:.1f} ms")
             fetch: list[float] = []
             draw: list[float] = []
+            both: list[float] = []
+            cpu: list[float] = []
             total: list[float] = []
             for i in range(draws + 5):
+                cpu0 = time.process_time()
                 a = time.perf_counter()
                 candidates = candidate_pool(viewer=None, banks=[bank])
                 b = time.perf_counter()
                 paper = draw_paper(rules, candidates, seed=i)
                 c = time.perf_counter()
+                cpu1 = time.process_time()
                 versions = versions_by_id(q.version_id for q in paper.questions)
                 d = time.perf_counter()
                 assert len(versions) == len(paper.questions) == 85
@@ -145,16 +151,24 @@ def run(
                     continue
                 fetch.append((b - a) * 1000)
                 draw.append((c - b) * 1000)
+                both.append((c - a) * 1000)
+                cpu.append((cpu1 - cpu0) * 1000)
                 total.append((d - a) * 1000)
-            results = {"fetch": _stats(fetch), "draw": _stats(draw), "total": _stats(total)}
+            results = {
+                "fetch": _stats(fetch),
+                "draw": _stats(draw),
+                "paper": _stats(both),
+                "paper cpu": _stats(cpu),
+                "total": _stats(total),
+            }
             out(f"抽题 {draws} 次（85 题、100 分、3 条规则），毫秒：")
             for name, s in results.items():
                 out(
-                    f"  {name:<6} p50 {s['p50']:7.1f}  p95 {s['p95']:7.1f}  "
+                    f"  {name:<9} p50 {s['p50']:7.1f}  p95 {s['p95']:7.1f}  "
                     f"p99 {s['p99']:7.1f}  max {s['max']:7.1f}"
                 )
-            verdict = "达标" if results["total"]["p95"] < 50 else "未达标"
-            out(f"目标 total p95 < 50 ms：{verdict}")
+            verdict = "达标" if results["paper"]["p95"] < 50 else "未达标"
+            out(f"目标 paper（fetch + draw）p95 < 50 ms：{verdict}")
             if not keep:
                 raise Rollback
     except Rollback:

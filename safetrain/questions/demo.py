@@ -12,7 +12,9 @@ from safetrain.questions.sheets import DIFFICULTY_BY_LABEL, TYPE_BY_LABEL, parse
 
 def load_demo_questions() -> int:
     sectors = dict(Sector.objects.values_list("name", "code"))
-    jobs = {(s, n): c for c, n, s in JobType.objects.values_list("code", "name", "sector_id")}
+    jobs: dict[tuple[str | None, str], str] = {
+        (s, n): c for c, n, s in JobType.objects.values_list("code", "name", "sector_id")
+    }
     banks: dict[tuple[str | None, str | None], Bank] = {}
     created = 0
     for q in questions():
@@ -40,7 +42,7 @@ def load_demo_questions() -> int:
         if key not in banks:
             banks[key] = bank_ensure(actor=None, sector=sector, job_type=job, source="seed")
         if Question.objects.filter(
-            bank_id=banks[key], content_hash=content.hash, retired=False
+            bank=banks[key], content_hash=content.hash, retired=False
         ).exists():
             continue
         question_create(actor=None, bank=banks[key], content=content, source="seed")

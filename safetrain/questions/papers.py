@@ -101,7 +101,7 @@ class CandidatePool:
     most), each group sorted by version id, groups in tag order: a canonical order that does not
     depend on the order the candidates came in. Build once, draw many papers from it."""
 
-    __slots__ = ("groups", "size")
+    __slots__ = ("_matches", "groups", "size")
 
     def __init__(self, candidates: Iterable[Candidate]):
         groups: dict[TagKey, list[Candidate]] = {}
@@ -120,6 +120,17 @@ class CandidatePool:
             groups.items(), key=lambda kv: _key_order(kv[0])
         )
         self.size = len(seen)
+        self._matches: dict[tuple[Any, ...], list[tuple[TagKey, list[Candidate]]]] = {}
+
+    def matching(self, rule: PaperRule) -> list[tuple[TagKey, list[Candidate]]]:
+        """The groups a rule's filters select (remembered: papers drawn per candidate of one
+        exam repeat the same rules)."""
+        key = (rule.type, rule.sector, rule.job, rule.topic, rule.difficulty)
+        found = self._matches.get(key)
+        if found is None:
+            found = [(k, g) for k, g in self.groups if rule.matches_tags(k)]
+            self._matches[key] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -312,14 +323,14 @@ def draw_paper(
     seed: int | str,
 ) -> Paper:
     """Draw a paper. Raises PaperShortfall naming the first rule that cannot be filled."""
-    parsed = [r if isinstance(r, PaperRule) else None for r in rules]
-    if any(r is None for r in parsed):
-        parsed = parse_rules(rules)  # type: ignore[arg-type]
-    rule_list: list[PaperRule] = parsed  # type: ignore[assignment]
+    if all(isinstance(r, PaperRule) for r in rules):
+        rule_list: list[PaperRule] = list(rules)  # type: ignore[arg-type]
+    else:
+        rule_list = parse_rules(rules)  # type: ignore[arg-type]
     if not rule_list:
         raise PaperError("抽题规则为空 / no rules")
     pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)
-    matching = [[(k, g) for k, g in pool.groups if r.matches_tags(k)] for r in rule_list]
+    matching = [pool.matching(r) for r in rule_list]
     sizes = [sum(len(g) for _, g in m) for m in matching]
     rng = random.Random(f"paper:{seed}")
     taken: set[int] = set()

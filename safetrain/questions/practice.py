@@ -169,6 +169,7 @@ def _question_ids(session: PracticeSession) -> list[int]:
         if session.bank_id is not None:
             qs = qs.filter(question__bank_id=session.bank_id)
         return list(qs.order_by("question_id").values_list("question_id", flat=True))
+    assert session.bank_id is not None
     ids = list(
         Question.objects.filter(bank_id=session.bank_id, retired=False)
         .order_by("pk")
@@ -371,7 +372,7 @@ def mock_exam_submit(*, user: User, mock: MockExam, answers: dict[int, list[str]
         locked.score = percent(earned, locked.total_points)
         locked.submitted_at = timezone.now()
         locked.save()
-        if user.person_id is not None:
+        if user.person is not None:
             from safetrain.core.dates import today
             from safetrain.records.services import exam_result_add
 

@@ -347,7 +347,7 @@ def same_content(version: QuestionVersion, content: QuestionContent) -> bool:
         and list(version.answer) == list(content.answer)
         and version.explanation == content.explanation
         and version.sector_id == content.sector
-        and (version.job_type.code if version.job_type_id else None) == content.job_type
+        and (version.job_type.code if version.job_type is not None else None) == content.job_type
         and version.topic == content.topic
         and version.difficulty == content.difficulty
     )

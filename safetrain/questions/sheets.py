@@ -126,12 +126,12 @@ class QuestionSheet(SheetHandler):
         jobs_by_sector: dict[tuple[str, str], str] = {}
         jobs_by_name: dict[str, list[str]] = {}
         job_sector: dict[str, str] = {}
-        for code, name, sector in JobType.objects.values_list("code", "name", "sector_id"):
-            jobs_by_sector[(sector, name)] = code
-            jobs_by_sector[(sector, code)] = code
+        for code, name, job_sector_code in JobType.objects.values_list("code", "name", "sector_id"):
+            jobs_by_sector[(job_sector_code, name)] = code
+            jobs_by_sector[(job_sector_code, code)] = code
             jobs_by_name.setdefault(name, []).append(code)
             jobs_by_name.setdefault(code, []).append(code)
-            job_sector[code] = sector
+            job_sector[code] = job_sector_code
         parsed: list[tuple[Row, QuestionContent, str]] = []
         for row in rows:
             n = row.number
@@ -364,8 +364,8 @@ class QuestionSheet(SheetHandler):
                     *texts,
                     answer,
                     v.explanation,
-                    v.sector.name if v.sector_id else "",
-                    v.job_type.name if v.job_type_id else "",
+                    v.sector.name if v.sector is not None else "",
+                    v.job_type.name if v.job_type is not None else "",
                     v.topic,
                     DIFFICULTY_LABEL[v.difficulty],
                 ]

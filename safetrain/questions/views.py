@@ -231,7 +231,7 @@ def question_view(request: HttpRequest, pk: int) -> HttpResponse:
             current = question.current
             content = form.content(
                 sector=current.sector_id,
-                job_type=current.job_type.code if current.job_type_id else None,
+                job_type=current.job_type.code if current.job_type is not None else None,
             )
             if content is not None:
                 try:
@@ -311,20 +311,22 @@ def practice_start_view(request: HttpRequest) -> HttpResponse:
     return redirect("questions:practice", pk=session.pk)
 
 
+def _label(version: QuestionVersion, position: int, text: str) -> str:
+    """Options are labelled by their position on the screen (A, B, C … as shown)."""
+    if version.type == QuestionType.TRUEFALSE:
+        return text
+    return f"{CHOICE_KEYS[position]}. {text}"
+
+
 def _option_rows(
     version: QuestionVersion, given: list[str], right: list[str] | None
 ) -> list[dict[str, Any]]:
     rows = []
     for n, o in enumerate(version.options):
-        label = (
-            o["text"]
-            if version.type == QuestionType.TRUEFALSE
-            else f"{CHOICE_KEYS[n]}. {o['text']}"
-        )
         rows.append(
             {
                 "key": o["key"],
-                "label": label,
+                "label": _label(version, n, o["text"]),
                 "checked": o["key"] in given,
                 "right": right is not None and o["key"] in right,
                 "wrong": right is not None and o["key"] in given and o["key"] not in right,
@@ -439,12 +441,7 @@ def mock_view(request: HttpRequest, pk: int) -> HttpResponse:
             v = row["version"]
             row["multiple"] = v.type == QuestionType.MULTIPLE
             row["option_rows"] = [
-                {
-                    "key": o["key"],
-                    "label": o["text"]
-                    if v.type == QuestionType.TRUEFALSE
-                    else f"{CHOICE_KEYS[i]}. {o['text']}",
-                }
+                {"key": o["key"], "label": _label(v, i, o["text"])}
                 for i, o in enumerate(row["options"])
             ]
         return render(request, "questions/mock.html", {"mock": mock, "rows": rows})

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from safetrain.people.tests.factories import make_employment, make_enterprise, make_user
 from safetrain.questions.models import MockExam, PracticeSession, QuestionVersion
+from safetrain.questions.practice import wrong_book_record
 from safetrain.questions.tests.factories import make_bank, make_question
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,17 @@ def test_mock_exam_pages(client, world, django_assert_max_num_queries):
     assert mock.score == 100
     html = client.get(r.url).content.decode()
     assert "100.0 / 100" in html and "可以及格" in html
+
+
+def test_practice_and_wrong_book_query_counts(client, world, django_assert_max_num_queries):
+    client.force_login(world["worker"])
+    client.post(reverse("questions:practice_start"), {"bank": world["bank"].pk, "mode": "random"})
+    session = PracticeSession.objects.get()
+    url = reverse("questions:practice", args=[session.pk])
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+    for q in world["bank"].questions.all()[:5]:  # five wrong answers in the book
+        wrong_book_record(user=world["worker"], version=q.current, answer=["A"], correct=False)
+    with django_assert_max_num_queries(12):
+        r = client.get(reverse("questions:wrong_book"))
+    assert r.content.decode().count('data-testid="wrong-entry"') == 5
