@@ -30,6 +30,7 @@ def answer(page, n: int) -> str:
 
 def test_worker_keeps_answering_offline_and_loses_nothing(phone_page, live_server):
     page = phone_page
+    page.set_default_timeout(45_000)  # the shared CI machine can be slow; the waits are events
     world = build_world()
     make_bank()
     now = timezone.now()
@@ -70,7 +71,7 @@ def test_worker_keeps_answering_offline_and_loses_nothing(phone_page, live_serve
 
     page.context.set_offline(False)
     page.wait_for_function(
-        "document.querySelector('[data-testid=saved]').dataset.state === 'saved'", timeout=20_000
+        "document.querySelector('[data-testid=saved]').dataset.state === 'saved'", timeout=45_000
     )
     assert Answer.objects.count() == 10
     page.on("dialog", lambda d: d.accept())
