@@ -269,6 +269,7 @@ def register_routers() -> None:
         ("safetrain.courses.api", "/"),
         ("safetrain.dashboards.api", "/"),
         ("safetrain.study.api", "/"),
+        ("safetrain.exams.api", "/"),
     ]:
         try:
             mod = importlib.import_module(module)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "safetrain.questions",
     "safetrain.dashboards",
     "safetrain.study",
+    "safetrain.exams",
     "safetrain.web",
     "safetrain.demo",
 ]

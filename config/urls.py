@@ -15,6 +15,7 @@ urlpatterns = [
     path("questions/", include("safetrain.questions.urls")),
     path("dashboards/", include("safetrain.dashboards.urls")),
     path("study/", include("safetrain.study.urls")),
+    path("exams/", include("safetrain.exams.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),

@@ -64,6 +64,7 @@ NAV: list[NavItem] = [
     NavItem(_("Campaign calendar"), "inspections:calendar", frozenset(ADMINS | {"inspector"})),
     NavItem(_("Dashboards"), "dashboards:home", SCOPED, "dashboard"),
     NavItem(_("Notices"), "dashboards:notices", SCOPED, "notice"),
+    NavItem(_("Exams"), "exams:index", frozenset(SCOPED | {"worker"}), "exam"),
 ]
 
 

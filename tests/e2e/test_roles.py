@@ -38,6 +38,7 @@ ADDED: dict[str, dict[str, set[str]]] = {
         "worker": {"课程超市"},
     },
     "study": {"worker": {"我的课程"}},
+    "exams": {r: {"考试"} for r in (*ADMINS, "enterprise_admin", "inspector", "worker")},
     "inspections": {
         **{r: {"执法检查", "责令改正", "专项行动日程"} for r in (*ADMINS, "inspector")},
         "enterprise_admin": {"责令改正", "抽考复训复考"},

@@ -16,6 +16,7 @@ from safetrain.demo.context import DemoContext
 from .courses import courses
 from .enterprises import enterprises
 from .inspections import inspections
+from .exams import exams
 from .logins import logins
 from .people import people
 from .questions import questions
@@ -32,5 +33,6 @@ STEPS: list[Step] = [
     questions,
     inspections,
     study,
+    exams,
     logins,
 ]
