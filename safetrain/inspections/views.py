@@ -212,10 +212,10 @@ def _start_spot_exam(request: HttpRequest, inspection: Any) -> None:
         messages.error(request, _("No persons without a result."))
         return
     start(
-        _viewer(request),
-        inspection.enterprise,
-        persons,
-        int(request.POST.get("question_count") or 20),
+        inspector=_viewer(request),
+        enterprise=inspection.enterprise,
+        persons=persons,
+        question_count=int(request.POST.get("question_count") or 20),
     )
     messages.success(request, _("Spot exam started for %(n)d persons.") % {"n": len(persons)})
 

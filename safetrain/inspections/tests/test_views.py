@@ -86,6 +86,27 @@ def test_inspection_spot_check_through_the_pages(world):
     assert e.post(resp.url, {"action": "draw", "count": "3", "seed": "1"}).status_code == 404
 
 
+def test_a_spot_exam_is_started_for_the_drawn_persons_without_a_result(world):
+    from safetrain.exams.models import Exam
+    from safetrain.exams.tests.factories import make_bank
+
+    make_bank(singles=8, multiples=2, truefalse=2)
+    c = client_for(world, "inspector")
+    resp = c.post(
+        reverse("inspections:new", args=[world["a"].credit_code]),
+        {"date": world["today"].isoformat(), "methods": ["spot_exam"], "team": "王执法"},
+    )
+    insp = Inspection.objects.get()
+    c.post(resp.url, {"action": "draw", "count": "3", "seed": "7"})
+    rows = list(CheckedPerson.objects.filter(inspection=insp).order_by("pk"))
+    c.post(resp.url, {"action": "record", "checked": rows[0].pk, "result": "pass", "score": "90"})
+    c.post(resp.url, {"action": "spot_exam", "question_count": "5"})
+    exam = Exam.objects.get()
+    assert exam.purpose == "spot_check" and exam.enterprise_id == world["a"].pk
+    asked = set(exam.candidates.values_list("person_id", flat=True))
+    assert asked == {r.person_id for r in rows[1:]}  # not the one already recorded
+
+
 def test_issue_order_from_findings_then_penalty(world):
     c = client_for(world, "county")
     url = reverse("inspections:order_new", args=[world["a"].credit_code])
