@@ -79,3 +79,23 @@ def render_enterprise_sections(
             html = render_to_string(template_name, ctx, request=request)
             out.append({"id": f"esection-{len(out)}", "title": title, "html": html})
     return out
+
+
+# Blocks of the home page (the same contract with the viewer only: a callable (viewer) returning
+# a section, a list of sections, or None), e.g. the enterprise's training-plan progress.
+HomeSectionFn = Callable[["User"], Any]
+
+home_sections: list[HomeSectionFn] = []
+
+
+def render_home_sections(viewer: User, request: HttpRequest | None = None) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for fn in home_sections:
+        result = fn(viewer)
+        for section in result if isinstance(result, list) else [result]:
+            if section is None:
+                continue
+            title, template_name, context = section
+            html = render_to_string(template_name, {**context, "viewer": viewer}, request=request)
+            out.append({"id": f"hsection-{len(out)}", "title": title, "html": html})
+    return out

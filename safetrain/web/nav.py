@@ -47,6 +47,9 @@ NAV: list[NavItem] = [
     NavItem(_("Work clearance"), "compliance:enterprise_mine", frozenset({"enterprise_admin"})),
     NavItem(_("Remedial to-dos"), "compliance:remedial_mine", frozenset({"enterprise_admin"})),
     NavItem(_("Accounts"), "account_list", frozenset(ADMINS | {"enterprise_admin"}), "accounts"),
+    NavItem(_("Training sessions"), "classes:list", frozenset(SCOPED | {"trainer"}), "classes"),
+    NavItem(_("Training plans"), "classes:plans", frozenset(ADMINS | {"enterprise_admin"})),
+    NavItem(_("My training sessions"), "classes:mine", frozenset({"worker"})),
 ]
 
 
