@@ -265,6 +265,7 @@ def register_routers() -> None:
         ("safetrain.compliance.api", "/"),
         ("safetrain.archive.api", "/"),
         ("safetrain.scale.api", "/"),
+        ("safetrain.courses.api", "/"),
         ("safetrain.classes.api", "/"),
     ]:
         try:

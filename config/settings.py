@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "safetrain.certificates",
     "safetrain.compliance",
     "safetrain.archive",
+    "safetrain.courses",
     "safetrain.classes",
     "safetrain.web",
     "safetrain.demo",
