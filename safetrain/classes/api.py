@@ -138,7 +138,7 @@ def plan_progress_get(
                 "group": i.item.group,
                 "due_on": i.item.due_on,
                 "session": i.item.session_id,
-                "course": getattr(i.item, "course_id", None),
+                "course": i.item.course_id,
                 "done": i.done,
                 "total": i.total,
                 "overdue": i.overdue,

@@ -167,8 +167,8 @@ class GroupKind(models.TextChoices):
 
 
 class PlanItem(models.Model):
-    """One line of a plan: a group of the enterprise's people, a session (or, once courses
-    exist, a course) they should complete, and by when."""
+    """One line of a plan: a group of the enterprise's people, the session or the course they
+    should complete, and by when."""
 
     plan = models.ForeignKey(TrainingPlan, on_delete=models.CASCADE, related_name="items")
     title = models.CharField(max_length=128)
@@ -183,11 +183,21 @@ class PlanItem(models.Model):
     session = models.ForeignKey(
         TrainingSession, null=True, blank=True, on_delete=models.PROTECT, related_name="plan_items"
     )
+    course = models.ForeignKey(
+        "courses.Course", null=True, blank=True, on_delete=models.PROTECT, related_name="plan_items"
+    )
     due_on = models.DateField()
 
     class Meta:
         ordering = ["plan_id", "due_on", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(session__isnull=False, course__isnull=True)
+                    | models.Q(session__isnull=True, course__isnull=False)
+                ),
+                name="plan_item_one_target",
+            ),
             models.CheckConstraint(
                 condition=(
                     models.Q(group="job_type", job_type__isnull=False)

@@ -16,12 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 
-from safetrain.catalog.models import RoleCategory
 from safetrain.classes.models import (
     GroupKind,
     Participant,
@@ -29,10 +26,14 @@ from safetrain.classes.models import (
     TrainingPlan,
     TrainingSession,
 )
-from safetrain.classes.services import current_posts, may_manage
+from safetrain.classes.services import may_manage
+from safetrain.core.dates import SHANGHAI
 from safetrain.core.scope import NOTHING, enterprise_q, is_citywide, person_q, region_codes
-from safetrain.enterprises.models import Enterprise, OrgUnit
-from safetrain.people.models import Employment, Leave, User
+from safetrain.courses.models import Enrolment
+from safetrain.courses.selectors import group_persons
+from safetrain.courses.services import GroupSpec
+from safetrain.enterprises.models import Enterprise
+from safetrain.people.models import User
 from safetrain.records.models import Organiser
 
 
@@ -160,82 +161,18 @@ class PlanProgress:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def _descendants(enterprise_id: int) -> dict[int, set[int]]:
-    """Org unit → itself and every unit below it (company → workshop → team)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in OrgUnit.objects.filter(enterprise_id=enterprise_id).values_list(
-        "pk", "parent_id"
-    ):
-        children.setdefault(parent, []).append(pk)
-    out: dict[int, set[int]] = {}
-
-    def walk(pk: int) -> set[int]:
-        if pk not in out:
-            below = {pk}
-            for child in children.get(pk, []):
-                below |= walk(child)
-            out[pk] = below
-        return out[pk]
-
-    for parent_id in list(children):
-        if parent_id is not None:
-            walk(parent_id)
-    for kids in children.values():
-        for kid in kids:
-            walk(kid)
-    return out
-
-
-@dataclass(frozen=True)
-class Member:
-    person_id: int
-    role_category: str
-    job_type_id: int | None
-    org_unit_id: int | None
-    new_hire: bool
-
-
-def in_post_members(enterprise: Enterprise, on: dt.date, year: int) -> list[Member]:
-    """Persons in post at the enterprise on the day (employed, not on leave), with their post."""
-    employments = list(
-        Employment.objects.filter(enterprise=enterprise, start_date__lte=on).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
-    )
-    away = set(
-        Leave.objects.filter(employment__in=[e.pk for e in employments], start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .values_list("employment_id", flat=True)
-    )
-    posts = current_posts(employments, on)
-    members = []
-    for e in employments:
-        if e.pk in away:
-            continue
-        post = posts.get(e.pk)
-        members.append(
-            Member(
-                person_id=e.person_id,
-                role_category=e.role_category,
-                job_type_id=post.job_type_id if post else None,
-                org_unit_id=post.org_unit_id if post else None,
-                new_hire=e.start_date.year == year,
-            )
-        )
-    return members
-
-
-def _group(item: PlanItem, members: list[Member], below: dict[int, set[int]]) -> set[int]:
-    if item.group == GroupKind.JOB_TYPE:
-        return {m.person_id for m in members if m.job_type_id == item.job_type_id}
-    if item.group == GroupKind.ORG_UNIT:
-        units = below.get(item.org_unit_id or 0, {item.org_unit_id})
-        return {m.person_id for m in members if m.org_unit_id in units}
+def group_spec(item: PlanItem, year: int) -> GroupSpec:
+    """The plan item's group in the terms of course assignments (courses.services.GroupSpec),
+    so that a plan and an assignment mean the same people."""
+    if item.group == GroupKind.JOB_TYPE and item.job_type is not None:
+        return GroupSpec(job_types=[item.job_type])
+    if item.group == GroupKind.ORG_UNIT and item.org_unit is not None:
+        return GroupSpec(org_unit=item.org_unit)
     if item.group == GroupKind.ROLE:
-        return {m.person_id for m in members if m.role_category == item.role_category}
+        return GroupSpec(role_categories=[item.role_category])
     if item.group == GroupKind.NEW_HIRES:
-        return {m.person_id for m in members if m.new_hire}
-    return {m.person_id for m in members}
+        return GroupSpec(hired_since=dt.date(year, 1, 1))
+    return GroupSpec()
 
 
 def _session_done(session_ids: Iterable[int], on: dt.date) -> dict[int, set[int]]:
@@ -252,45 +189,53 @@ def _session_done(session_ids: Iterable[int], on: dt.date) -> dict[int, set[int]
 
 
 def _course_done(course_ids: Iterable[int], on: dt.date) -> dict[int, set[int]]:
-    """Course → persons who completed it by the day (the courses app's enrolments)."""
-    ids = [c for c in course_ids if c]
+    """Course → persons who completed it by the day (completed enrolments)."""
     out: dict[int, set[int]] = {}
-    if not ids or not apps.is_installed("safetrain.courses"):
+    ids = [c for c in course_ids if c]
+    if not ids:
         return out
-    Enrolment: Any = apps.get_model("courses", "Enrolment")
     rows = Enrolment.objects.filter(
-        course_id__in=ids, completed_at__isnull=False, completed_at__date__lte=on
+        course_id__in=ids, completed_at__isnull=False, completed_at__lt=_day_end(on)
     ).values_list("course_id", "person_id")
     for course_id, person_id in rows:
         out.setdefault(course_id, set()).add(person_id)
     return out
 
 
+def _day_end(on: dt.date) -> dt.datetime:
+    return dt.datetime.combine(on + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
+
+
 def plan_progress(enterprise: Enterprise, year: int, on: dt.date) -> PlanProgress | None:
     """Progress of the enterprise's plan for the year as of `on`: for each item, persons in the
-    group (in post on `on`) who completed the item's session or course / persons in the group.
+    group (employed on `on`, as courses.selectors.group_persons defines it) who completed the
+    item's session or course by `on` / persons in the group.
 
-    A fixed number of queries whatever the size of the enterprise or plan. None: no plan.
+    4 queries plus one per item, whatever the size of the enterprise. None: no plan.
     The caller has already been allowed to see the enterprise (a scoped selector found it)."""
     plan = TrainingPlan.objects.filter(enterprise=enterprise, year=year).first()
     if plan is None:
         return None
     items = list(
-        plan.items.select_related("session", "job_type", "org_unit").order_by("due_on", "id")
+        plan.items.select_related("session", "course", "job_type", "org_unit").order_by(
+            "due_on", "id"
+        )
     )
     progress = PlanProgress(plan=plan, on=on)
     if not items:
         return progress
-    members = in_post_members(enterprise, on, year)
-    below = _descendants(enterprise.pk) if any(i.group == GroupKind.ORG_UNIT for i in items) else {}
     sessions = _session_done({i.session_id for i in items if i.session_id}, on)
-    courses = _course_done({getattr(i, "course_id", None) for i in items}, on)
+    courses = _course_done({i.course_id for i in items}, on)
     for item in items:
-        group = _group(item, members, below)
+        group = set(
+            group_persons(
+                enterprise=enterprise, group=group_spec(item, plan.year), on=on
+            ).values_list("pk", flat=True)
+        )
         if item.session_id:
             done = sessions.get(item.session_id, set())
         else:
-            done = courses.get(getattr(item, "course_id", 0), set())
+            done = courses.get(item.course_id or 0, set())
         finished = len(group & done)
         progress.items.append(
             ItemProgress(
@@ -301,13 +246,3 @@ def plan_progress(enterprise: Enterprise, year: int, on: dt.date) -> PlanProgres
             )
         )
     return progress
-
-
-def plan_group_label(item: PlanItem) -> str:
-    if item.group == GroupKind.JOB_TYPE and item.job_type is not None:
-        return f"工种：{item.job_type.name}"
-    if item.group == GroupKind.ORG_UNIT and item.org_unit is not None:
-        return f"部门/班组：{item.org_unit.name}"
-    if item.group == GroupKind.ROLE and item.role_category:
-        return f"人员类别：{RoleCategory(item.role_category).label}"
-    return str(GroupKind(item.group).label)

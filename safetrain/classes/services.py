@@ -37,6 +37,7 @@ from safetrain.classes.models import (
 )
 from safetrain.core.dates import SHANGHAI
 from safetrain.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from safetrain.courses.models import Course
 from safetrain.enterprises.models import Enterprise, OrgUnit
 from safetrain.people.models import Employment, Person, Post, User
 from safetrain.records.models import Channel, Organiser, TrainingKind
@@ -544,10 +545,10 @@ def plan_item_add(
     org_unit: OrgUnit | None = None,
     role_category: str = "",
     session: TrainingSession | None = None,
-    **target: Any,
+    course: Course | None = None,
 ) -> PlanItem:
-    """Add a line: a group of the enterprise's people and the session (or course, keyword
-    `course` once the courses app is installed) they should complete by `due_on`."""
+    """Add a line: a group of the enterprise's people and the session or the course they
+    should complete by `due_on`."""
     _check_plan_actor(actor, plan.enterprise)
     group = validate_choice(group, GroupKind, field="group", label="培训对象")
     if group == GroupKind.JOB_TYPE and job_type is None:
@@ -559,9 +560,6 @@ def plan_item_add(
             raise ValidationFailed("该部门不属于本企业", fields={"org_unit": "不属于本企业"})
     if group == GroupKind.ROLE:
         validate_choice(role_category, RoleCategory, field="role_category", label="人员类别")
-    course = target.pop("course", None)
-    if target:
-        raise ValidationFailed(f"未知字段：{', '.join(target)}")
     if (session is None) == (course is None):
         raise ValidationFailed(
             "每项计划须指定一个培训班或一门课程", fields={"session": "须指定培训班或课程"}
@@ -580,10 +578,9 @@ def plan_item_add(
         "org_unit": org_unit if group == GroupKind.ORG_UNIT else None,
         "role_category": role_category if group == GroupKind.ROLE else "",
         "session": session,
+        "course": course,
         "due_on": due_on,
     }
-    if course is not None:
-        values["course"] = course
     with transaction.atomic():
         return PlanItem.objects.create(**values)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,6 +28,7 @@ from safetrain.classes.models import CheckInMethod, PlanItem, TrainingSession
 from safetrain.core.dates import today
 from safetrain.core.errors import NotAllowed, ServiceError
 from safetrain.core.identifiers import InvalidIdentifier, normalize_id_number
+from safetrain.courses.selectors import course_list
 from safetrain.enterprises.selectors import enterprise_get_by_id, org_unit_paths
 from safetrain.people.models import Person, User
 from safetrain.people.selectors import person_list
@@ -359,10 +359,8 @@ def _targets(plan: Any, viewer: User) -> list[tuple[str, str]]:
         starts_at__year__in=[plan.year - 1, plan.year, plan.year + 1]
     )[:PAGE_ROWS]
     out = [(f"s{s.pk}", f"{_('Session')} {s.pk}：{s.title}") for s in sessions]
-    if apps.is_installed("safetrain.courses"):
-        Course: Any = apps.get_model("courses", "Course")
-        for c in Course.objects.order_by("title")[:PAGE_ROWS]:
-            out.append((f"c{c.pk}", f"{_('Course')}：{c.title}"))
+    for c in course_list(viewer=viewer).order_by("title")[:PAGE_ROWS]:
+        out.append((f"c{c.pk}", f"{_('Course')}：{c.title}"))
     return out
 
 
@@ -390,8 +388,8 @@ def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             session = None
             if target.startswith("s"):
                 session = selectors.session_get(viewer=viewer, pk=int(target[1:]))
-            elif target.startswith("c") and apps.is_installed("safetrain.courses"):
-                extra["course"] = apps.get_model("courses", "Course").objects.get(pk=target[1:])
+            elif target.startswith("c"):
+                extra["course"] = course_list(viewer=viewer).filter(pk=int(target[1:])).first()
             org_unit = None
             if data["org_unit"]:
                 org_unit = plan.enterprise.org_units.filter(pk=data["org_unit"]).first()
