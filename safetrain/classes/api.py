@@ -97,7 +97,7 @@ def sessions_get(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
     return [_out(s, s.roster_count, s.attended_count) for s in rows]
 
 
-@router.get("/sessions/{pk}", response=SessionOut, summary="培训班")
+@router.get("/sessions/{int:pk}", response=SessionOut, summary="培训班")
 def session_get(request: HttpRequest, pk: int) -> dict[str, Any]:
     row = selectors.session_list(viewer=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
     if row is None:

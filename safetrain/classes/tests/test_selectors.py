@@ -92,9 +92,10 @@ def test_state_filter(world):
     make_session(actor=world["admin_a"], title="past", starts_at=now - dt.timedelta(days=2))
     make_session(actor=world["admin_a"], title="now", starts_at=now - dt.timedelta(hours=1))
     make_session(actor=world["admin_a"], title="soon", starts_at=now + dt.timedelta(days=2))
-    titles = lambda state: [
-        s.title for s in session_list(viewer=world["admin_a"], state=state, on=now)
-    ]  # noqa: E731
+
+    def titles(state):
+        return [s.title for s in session_list(viewer=world["admin_a"], state=state, on=now)]
+
     assert (titles("past"), titles("current"), titles("upcoming")) == (["past"], ["now"], ["soon"])
 
 
