@@ -448,7 +448,9 @@ def attendance_mark(
 # ----------------------------------------------------------------------------- completion
 
 
-def _write_records(*, actor: User | None, session: TrainingSession) -> int:
+def _write_records(
+    *, actor: User | None, session: TrainingSession, source: str | None = None
+) -> int:
     todo = list(
         Participant.objects.select_for_update()
         .filter(session=session, checked_in_at__isnull=False, training_record__isnull=True)
@@ -469,7 +471,7 @@ def _write_records(*, actor: User | None, session: TrainingSession) -> int:
         organiser=session.organiser,
         title=session.title[:128],
         channel=Channel.OFFLINE,
-        source="system" if actor is None else "web",
+        source=source or ("system" if actor is None else "web"),
     )
     for participant, record in zip(todo, records, strict=True):
         participant.training_record = record
@@ -478,7 +480,11 @@ def _write_records(*, actor: User | None, session: TrainingSession) -> int:
 
 
 def session_complete(
-    *, actor: User | None, session: TrainingSession, at: dt.datetime | None = None
+    *,
+    actor: User | None,
+    session: TrainingSession,
+    at: dt.datetime | None = None,
+    source: str | None = None,
 ) -> int:
     """结业: write one training record per attendee (kind, level, organiser, hours, title of the
     session; channel 线下培训班), through the records service. Idempotent: an attendee who
@@ -496,7 +502,7 @@ def session_complete(
             and not locked.participants.filter(checked_in_at__isnull=False).exists()
         ):
             raise ValidationFailed("还没有人签到，不能结业", fields={"participants": "无人签到"})
-        written = _write_records(actor=actor, session=locked)
+        written = _write_records(actor=actor, session=locked, source=source)
         if locked.completed_at is None:
             locked.completed_at = at
             locked.completed_by = actor

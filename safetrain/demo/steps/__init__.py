@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from safetrain.demo.context import DemoContext
 
+from .classes import classes
 from .enterprises import enterprises
 from .logins import logins
 from .people import people
@@ -22,5 +23,6 @@ Step = Callable[[DemoContext], None]
 STEPS: list[Step] = [
     enterprises,
     people,
+    classes,
     logins,
 ]
