@@ -358,9 +358,10 @@ def _targets(plan: Any, viewer: User) -> list[tuple[str, str]]:
     sessions = selectors.session_list(viewer=viewer).filter(
         starts_at__year__in=[plan.year - 1, plan.year, plan.year + 1]
     )[:PAGE_ROWS]
-    out = [(f"s{s.pk}", f"{_('Session')} {s.pk}：{s.title}") for s in sessions]
+    session_label, course_label = _("Session"), _("Course")
+    out = [(f"s{s.pk}", f"{session_label} {s.pk}：{s.title}") for s in sessions]
     for c in course_list(viewer=viewer).order_by("title")[:PAGE_ROWS]:
-        out.append((f"c{c.pk}", f"{_('Course')}：{c.title}"))
+        out.append((f"c{c.pk}", f"{course_label}：{c.title}"))
     return out
 
 
