@@ -71,7 +71,7 @@ class ProgressOut(Schema):
     items: list[ItemOut]
 
 
-def _out(s: Any, roster: int, attended: int) -> dict[str, Any]:
+def _out(s: Any) -> dict[str, Any]:
     return {
         "id": s.pk,
         "title": s.title,
@@ -86,15 +86,15 @@ def _out(s: Any, roster: int, attended: int) -> dict[str, Any]:
         "trainer": s.trainer_name,
         "venue": s.venue,
         "completed": s.completed_at is not None,
-        "roster": roster,
-        "attended": attended,
+        "roster": s.roster_count,
+        "attended": s.attended_count,
     }
 
 
 @router.get("/sessions", response=list[SessionOut], summary="培训班列表")
 def sessions_get(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
     rows = selectors.session_list(viewer=request.user, state=state, on=timezone.now())[:500]  # type: ignore[arg-type]
-    return [_out(s, s.roster_count, s.attended_count) for s in rows]
+    return [_out(s) for s in rows]
 
 
 @router.get("/sessions/{int:pk}", response=SessionOut, summary="培训班")
@@ -102,7 +102,7 @@ def session_get(request: HttpRequest, pk: int) -> dict[str, Any]:
     row = selectors.session_list(viewer=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
     if row is None:
         raise NotFound("培训班不存在或不在您的辖区内")
-    return _out(row, row.roster_count, row.attended_count)
+    return _out(row)
 
 
 @router.post("/sessions/checkin", response=CheckinOut, summary="扫码签到")

@@ -225,7 +225,7 @@ def plan_progress(enterprise: Enterprise, year: int, on: dt.date) -> PlanProgres
     if not items:
         return progress
     sessions = _session_done({i.session_id for i in items if i.session_id}, on)
-    courses = _course_done({i.course_id for i in items}, on)
+    courses = _course_done({i.course_id for i in items if i.course_id}, on)
     for item in items:
         group = set(
             group_persons(
