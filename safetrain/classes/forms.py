@@ -41,7 +41,7 @@ class SessionForm(forms.Form):
         label=_("Hours (学时, 45 minutes each)"), max_digits=5, decimal_places=1
     )
     trainer = forms.ModelChoiceField(
-        label=_("Trainer account"), queryset=User.objects.none(), required=False
+        label=_("Trainer account"), queryset=User.objects.none(), required=False, empty_label="—"
     )
     trainer_name = forms.CharField(label=_("Trainer name"), max_length=64, required=False)
     venue = forms.CharField(label=_("Venue"), max_length=128, required=False)
@@ -73,7 +73,7 @@ class PlanItemForm(forms.Form):
     title = forms.CharField(label=_("Item"), max_length=128)
     group = forms.ChoiceField(label=_("Group"), choices=GroupKind.choices)
     job_type = forms.ModelChoiceField(
-        label=_("Job type"), queryset=JobType.objects.none(), required=False
+        label=_("Job type"), queryset=JobType.objects.none(), required=False, empty_label="—"
     )
     org_unit = forms.ChoiceField(label=_("Org unit"), required=False)
     role_category = forms.ChoiceField(

@@ -7,14 +7,14 @@ from safetrain.classes import views
 app_name = "classes"
 
 urlpatterns = [
-    path("", views.session_list_view, name="list"),
-    path("new/", views.session_create_view, name="create"),
+    path("sessions/", views.session_list_view, name="list"),
+    path("sessions/new/", views.session_create_view, name="create"),
     path("mine/", views.my_sessions_view, name="mine"),
-    path("<int:pk>/", views.session_detail_view, name="detail"),
-    path("<int:pk>/qr/", views.qr_view, name="qr"),
-    path("<int:pk>/attendance/", views.attendance_view, name="attendance"),
-    path("<int:pk>/remove/", views.roster_remove_view, name="remove"),
-    path("<int:pk>/complete/", views.complete_view, name="complete"),
+    path("sessions/<int:pk>/", views.session_detail_view, name="detail"),
+    path("sessions/<int:pk>/qr/", views.qr_view, name="qr"),
+    path("sessions/<int:pk>/attendance/", views.attendance_view, name="attendance"),
+    path("sessions/<int:pk>/remove/", views.roster_remove_view, name="remove"),
+    path("sessions/<int:pk>/complete/", views.complete_view, name="complete"),
     path("checkin/<str:token>/", views.checkin_view, name="checkin"),
     path("plans/", views.plan_list_view, name="plans"),
     path("plans/<int:pk>/", views.plan_detail_view, name="plan"),

@@ -168,7 +168,8 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "closes": closes,
             "may_mark": manage and now >= opens,
             "may_complete": manage and now > session.ends_at,
-            "can_show_qr": manage or session.trainer_id == viewer.pk,
+            "late": any(p.checked_in_at and not p.training_record_id for p in participants),
+            "can_show_qr": (manage or session.trainer_id == viewer.pk) and now <= closes,
         },
     )
 

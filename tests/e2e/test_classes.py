@@ -36,7 +36,7 @@ def test_worker_checks_in_by_scanning_the_qr_code(page, phone_page, live_server)
 
     # the organiser shows the QR code on the projector
     sign_in(page, base, admin.username, world["password"])
-    page.goto(f"{base}/classes/{session.pk}/")
+    page.goto(f"{base}/classes/sessions/{session.pk}/")
     page.click("[data-testid=show-qr]")
     assert page.locator("[data-testid=qr-screen] svg").is_visible()
     assert "已签到 0 / 1 人" in page.inner_text("[data-testid=qr-count]")
