@@ -452,7 +452,7 @@ def _write_records(
     *, actor: User | None, session: TrainingSession, source: str | None = None
 ) -> int:
     todo = list(
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(of=("self",))
         .filter(session=session, checked_in_at__isnull=False, training_record__isnull=True)
         .select_related("person", "enterprise")
     )
