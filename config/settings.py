@@ -1,5 +1,6 @@
 """The one settings module. Every deployment knob is an environment variable (see .env.example)."""
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -135,6 +136,23 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+if TESTING:  # uploads made by tests never land in the working data directory
+    MEDIA_ROOT = Path(os.environ.get("SAFETRAIN_TEST_MEDIA", "/tmp/safetrain-test-media"))
+
+# Course media (lesson PDFs and videos) live in Django's default storage: local files under
+# MEDIA_ROOT unless SAFETRAIN_MEDIA_STORAGE names another backend, e.g. S3-compatible object
+# storage with `pip install '.[s3]'` and SAFETRAIN_MEDIA_STORAGE=storages.backends.s3.S3Storage,
+# its options as JSON in SAFETRAIN_MEDIA_STORAGE_OPTIONS (docs/courses.md).
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get("SAFETRAIN_MEDIA_STORAGE")
+        or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": json.loads(os.environ.get("SAFETRAIN_MEDIA_STORAGE_OPTIONS") or "{}"),
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+COURSES_MAX_PDF_BYTES = int(os.environ.get("COURSES_MAX_PDF_BYTES") or 50 * 1024 * 1024)
+COURSES_MAX_VIDEO_BYTES = int(os.environ.get("COURSES_MAX_VIDEO_BYTES") or 500 * 1024 * 1024)
 
 # Uploads: workbooks above this size are refused before they are read.
 SAFETRAIN_MAX_UPLOAD_BYTES = int(

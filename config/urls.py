@@ -10,6 +10,7 @@ urlpatterns = [
     path("records/", include("safetrain.records.urls")),
     path("workbook/", include("safetrain.workbook.urls")),
     path("compliance/", include("safetrain.compliance.urls")),
+    path("courses/", include("safetrain.courses.urls")),
     path("classes/", include("safetrain.classes.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),

@@ -64,20 +64,19 @@ def recommended_courses(person: Person, on: dt.date, *, limit: int = 12) -> list
         Q(enterprise__isnull=True)
         | Q(enterprise_id=employment.enterprise_id if employment else None)
     )
+    courses = Course.objects.filter(visible).prefetch_related("sectors", "job_types")
     post = current_post(person, on)
     picked: list[Course] = []
     if post is not None and post.job_type_id is not None:
-        picked.extend(
-            Course.objects.filter(visible, job_types=post.job_type_id).order_by("-published_at")[
-                :limit
-            ]
-        )
+        picked.extend(courses.filter(job_types=post.job_type_id).order_by("-published_at")[:limit])
     topics = topics_for(finding_codes(person, on))
     if topics and len(picked) < limit:
         seen = [c.pk for c in picked]
-        by_topic = list(
-            Course.objects.filter(visible, topic__in=topics).exclude(pk__in=seen)[: limit * 2]
-        )
+        by_topic_qs = courses.filter(topic__in=topics).exclude(pk__in=seen)
+        if employment is not None:  # courses for every sector, or for the employer's sector
+            sector = employment.enterprise.sector_id
+            by_topic_qs = by_topic_qs.filter(Q(sectors__isnull=True) | Q(sectors=sector)).distinct()
+        by_topic = list(by_topic_qs.order_by("-published_at", "-id")[: limit * 2])
         by_topic.sort(key=lambda c: topics.index(c.topic))
         picked.extend(by_topic[: limit - len(picked)])
     return picked

@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from safetrain.core import dates
-from safetrain.courses.models import Assignment, Course, Enrolment
+from safetrain.courses.models import Assignment, Course, Enrolment, Lesson
 from safetrain.enterprises.models import Enterprise, OrgUnit
 from safetrain.people.models import Employment, Person, Post, User
 from safetrain.people.selectors import active_employment
@@ -130,21 +131,35 @@ def course_market(
     rows = course_list(viewer=viewer)
     if q.strip():
         rows = rows.filter(search_q(q))
+    # many-to-many filters as IN (subquery): no join, so no duplicates and no DISTINCT
     if sector:
-        rows = rows.filter(sectors=sector)
+        rows = rows.filter(
+            pk__in=Course.sectors.through.objects.filter(sector_id=sector).values("course_id")
+        )
     if job_type:
-        rows = rows.filter(job_types__code=job_type)
+        rows = rows.filter(
+            pk__in=Course.job_types.through.objects.filter(jobtype__code=job_type).values(
+                "course_id"
+            )
+        )
     if topic:
         rows = rows.filter(topic=topic)
     if hours_min is not None:
         rows = rows.filter(hours__gte=hours_min)
     if hours_max is not None:
         rows = rows.filter(hours__lte=hours_max)
+    lessons = (
+        Lesson.objects.filter(course=OuterRef("pk"))
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
-        rows.distinct()
-        .select_related("author")
+        rows.select_related("author")
+        .defer("search_text")  # the sorter then carries small rows only
         .prefetch_related("sectors", "job_types")
-        .annotate(lesson_count=Count("lessons", distinct=True))
+        .annotate(lesson_count=Coalesce(Subquery(lessons), 0))
         .order_by("-published_at", "-id")
     )
 

@@ -6,12 +6,13 @@ and writes nothing (each service runs in one transaction)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
 from safetrain.catalog.models import JobType, RoleCategory, Sector
@@ -37,6 +38,8 @@ from safetrain.people.models import Person, User
 from safetrain.people.selectors import active_employment
 from safetrain.records.models import TrainingKind
 from safetrain.records.services import parse_tenths
+
+log = logging.getLogger("safetrain.courses")
 
 AUTHOR_ROLES = frozenset({"trainer", "city_admin", "county_admin", "enterprise_admin"})
 MAX_LESSONS = 100
@@ -195,7 +198,15 @@ def _validate_lessons(
 
 def _write_lessons(course: Course, specs: list[LessonSpec], existing: dict[int, Lesson]) -> None:
     keep = {s.id for s in specs if s.id is not None}
-    Lesson.objects.filter(course=course).exclude(pk__in=keep).delete()
+    try:
+        with transaction.atomic():
+            Lesson.objects.filter(course=course).exclude(pk__in=keep).delete()
+    except ProtectedError as exc:  # e.g. study sessions recorded against the lesson
+        titles = "、".join(sorted({str(obj) for obj in exc.protected_objects})[:3])
+        raise ValidationFailed(
+            "已有学习记录的课时不能删除，请保留该课时（可修改其内容）。",
+            fields={"lessons": f"不能删除：{titles}"},
+        ) from exc
     # move kept lessons out of the way of the unique (course, order) before renumbering
     for lesson in existing.values():
         if lesson.pk in keep:
@@ -243,6 +254,7 @@ def course_create(
     job_types = resolve_job_types(spec.job_types, errors)
     _validate_lessons(spec.lessons, errors, {})
     if errors:
+        _log_refusal("course_create", actor, errors)
         raise ValidationFailed(_summary(errors), fields=errors)
     enterprise_id = actor.enterprise_id if actor and actor.role == "enterprise_admin" else None
     with transaction.atomic():
@@ -273,6 +285,7 @@ def course_update(*, actor: User | None, course: Course, spec: CourseSpec) -> Co
     job_types = resolve_job_types(spec.job_types, errors)
     _validate_lessons(spec.lessons, errors, existing)
     if errors:
+        _log_refusal("course_update", actor, errors)
         raise ValidationFailed(_summary(errors), fields=errors)
     with transaction.atomic():
         for name, value in values.items():
@@ -299,6 +312,16 @@ def course_publish(*, actor: User | None, course: Course, published: bool = True
         course.published_at = timezone.now()
     course.save(update_fields=["published", "published_at", "updated_at"])
     return course
+
+
+def _log_refusal(action: str, actor: User | None, errors: dict[str, str]) -> None:
+    """Refused attempts (bad uploads, zero hours, empty groups) are logged with who tried."""
+    log.warning(
+        "%s refused for %s: %s",
+        action,
+        getattr(actor, "username", None) or "system",
+        "; ".join(f"{k}: {v}" for k, v in errors.items()),
+    )
 
 
 def _summary(errors: dict[str, str]) -> str:
@@ -349,16 +372,16 @@ def quiz_set(
         course.quiz_questions.all().delete()
         for order, q in enumerate(questions, start=1):
             choices = [c.strip() for c in q.choices if c and c.strip()]
-            answer = {a.strip().upper() for a in q.answer}
+            right_keys = {a.strip().upper() for a in q.answer}
             question = CourseQuizQuestion.objects.create(
                 course=course,
                 order=order,
                 stem=q.stem.strip(),
-                multiple=len(answer) > 1,
+                multiple=len(right_keys) > 1,
                 explanation=q.explanation.strip(),
             )
             CourseQuizChoice.objects.bulk_create(
-                CourseQuizChoice(question=question, key=k, text=text, correct=k in answer)
+                CourseQuizChoice(question=question, key=k, text=text, correct=k in right_keys)
                 for k, text in zip(QUIZ_KEYS, choices, strict=False)
             )
         if pass_mark not in (None, ""):
@@ -541,6 +564,7 @@ def assignment_create(
     persons: QuerySet[Person] = group_persons(enterprise=enterprise, group=group, on=on)
     person_ids = list(persons.values_list("pk", flat=True))
     if not person_ids:
+        _log_refusal("assignment_create", actor, {"group": "empty", "course": str(course.pk)})
         raise ValidationFailed(
             "该分组没有符合条件的在岗人员，未指派。请放宽条件（工种、部门、人员类别、入职日期）。",
             code="empty_group",

@@ -46,6 +46,13 @@ NAV: list[NavItem] = [
     NavItem(_("To-do"), "compliance:todo", frozenset({"worker"}), "todo"),
     NavItem(_("Work clearance"), "compliance:enterprise_mine", frozenset({"enterprise_admin"})),
     NavItem(_("Remedial to-dos"), "compliance:remedial_mine", frozenset({"enterprise_admin"})),
+    NavItem(_("Course market"), "courses:market", ALL, "courses"),
+    NavItem(
+        _("Manage courses"),
+        "courses:manage",
+        frozenset(ADMINS | {"enterprise_admin", "trainer"}),
+    ),
+    NavItem(_("Assign courses"), "courses:assign", frozenset({"enterprise_admin"})),
     NavItem(_("Accounts"), "account_list", frozenset(ADMINS | {"enterprise_admin"}), "accounts"),
     NavItem(_("Training sessions"), "classes:list", frozenset(SCOPED | {"trainer"}), "classes"),
     NavItem(_("Training plans"), "classes:plans", frozenset(ADMINS | {"enterprise_admin"})),
@@ -82,6 +89,10 @@ def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
                 "active": active,
             }
         )
+    # /courses/ and /courses/assign/ both prefix /courses/assign/: only the longest is current
+    longest = max((len(str(i["url"])) for i in items if i["active"]), default=0)
+    for entry in items:
+        entry["active"] = bool(entry["active"]) and len(str(entry["url"])) == longest
     return items
 
 

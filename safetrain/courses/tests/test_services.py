@@ -96,6 +96,22 @@ def test_bad_course_input_names_the_field_and_writes_nothing(kw, field):
     assert Course.objects.count() == 0 and Lesson.objects.count() == 0
 
 
+def test_refused_attempts_are_logged(caplog):
+    trainer = make_user("trainer")
+    bad = SimpleUploadedFile("a.exe", b"MZ")
+    with caplog.at_level("WARNING", logger="safetrain.courses"), pytest.raises(ValidationFailed):
+        course_create(
+            actor=trainer,
+            spec=spec(
+                hours="0",
+                lessons=[LessonSpec(title="l", kind="pdf", duration_seconds=60, file=bad)],
+            ),
+        )
+    (record,) = caplog.records
+    assert trainer.username in record.getMessage() and "hours" in record.getMessage()
+    assert "lessons[0].file" in record.getMessage()
+
+
 def test_uploads_checked_for_type_size_and_content(settings):
     settings.COURSES_MAX_PDF_BYTES = 100
     good = SimpleUploadedFile("规程.pdf", b"%PDF-1.4 tiny", content_type="application/pdf")
@@ -274,10 +290,14 @@ def test_assignment_attaches_to_open_self_enrolment(roster):
     assert Enrolment.objects.filter(course=course).count() == 2
 
 
-def test_assignment_refusals_write_nothing(roster):
-    with pytest.raises(ValidationFailed) as err:
+def test_assignment_refusals_write_nothing(roster, caplog):
+    with (
+        caplog.at_level("WARNING", logger="safetrain.courses"),
+        pytest.raises(ValidationFailed) as err,
+    ):
         _assign(roster, GroupSpec(hired_since=dt.date(2027, 1, 1)))
     assert err.value.code == "empty_group"
+    assert "assignment_create refused" in caplog.text and roster["admin"].username in caplog.text
     with pytest.raises(ValidationFailed) as err:
         _assign(roster, GroupSpec(), due_date=TODAY - dt.timedelta(days=1))
     assert "due_date" in err.value.fields
@@ -295,3 +315,29 @@ def test_assignment_refusals_write_nothing(roster):
             on=TODAY,
         )
     assert Assignment.objects.count() == 0 and Enrolment.objects.count() == 0
+
+
+def test_edit_that_would_delete_a_studied_lesson_is_refused(monkeypatch):
+    from django.db.models import ProtectedError
+    from django.db.models.query import QuerySet
+
+    trainer = make_user("trainer")
+    course = make_course(actor=trainer, lessons=2)
+    first, second = course.lessons.all()
+    original = QuerySet.delete
+
+    def protected(self):  # as when the study app's sessions point at the lesson (PROTECT)
+        if self.model is Lesson and self.filter(pk=first.pk).exists():
+            raise ProtectedError("protected", {first})
+        return original(self)
+
+    monkeypatch.setattr(QuerySet, "delete", protected)
+    with pytest.raises(ValidationFailed) as err:
+        course_update(
+            actor=trainer,
+            course=course,
+            spec=spec(lessons=[LessonSpec(id=second.pk, title="保留", duration_seconds=60)]),
+        )
+    assert "不能删除" in err.value.fields["lessons"]
+    course.refresh_from_db()
+    assert course.title != "瓦斯检查工岗位安全" and course.lessons.count() == 2

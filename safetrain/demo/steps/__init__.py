@@ -14,6 +14,7 @@ from collections.abc import Callable
 from safetrain.demo.context import DemoContext
 
 from .classes import classes
+from .courses import courses
 from .enterprises import enterprises
 from .logins import logins
 from .people import people
@@ -23,6 +24,7 @@ Step = Callable[[DemoContext], None]
 STEPS: list[Step] = [
     enterprises,
     people,
+    courses,
     classes,
     logins,
 ]
