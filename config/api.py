@@ -270,6 +270,7 @@ def register_routers() -> None:
         ("safetrain.dashboards.api", "/"),
         ("safetrain.study.api", "/"),
         ("safetrain.exams.api", "/"),
+        ("safetrain.classes.api", "/"),
     ]:
         try:
             mod = importlib.import_module(module)

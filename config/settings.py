@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "safetrain.dashboards",
     "safetrain.study",
     "safetrain.exams",
+    "safetrain.classes",
     "safetrain.web",
     "safetrain.demo",
 ]

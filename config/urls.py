@@ -16,6 +16,7 @@ urlpatterns = [
     path("dashboards/", include("safetrain.dashboards.urls")),
     path("study/", include("safetrain.study.urls")),
     path("exams/", include("safetrain.exams.urls")),
+    path("classes/", include("safetrain.classes.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),

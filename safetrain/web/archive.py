@@ -68,14 +68,34 @@ enterprise_sections: list[EnterpriseSectionFn] = []
 def render_enterprise_sections(
     enterprise: Any, viewer: User, request: HttpRequest | None = None
 ) -> list[dict[str, Any]]:
+    results = [fn(enterprise, viewer) for fn in enterprise_sections]
+    return _render_results(
+        results, {"enterprise": enterprise, "viewer": viewer}, "esection", request
+    )
+
+
+def _render_results(
+    results: list[Any], extra: dict[str, Any], prefix: str, request: HttpRequest | None
+) -> list[dict[str, Any]]:
+    """Each result is a section, a list of sections or None; sections render with `extra`."""
     out: list[dict[str, Any]] = []
-    for fn in enterprise_sections:
-        result = fn(enterprise, viewer)
+    for result in results:
         for section in result if isinstance(result, list) else [result]:
             if section is None:
                 continue
             title, template_name, context = section
-            ctx = {**context, "enterprise": enterprise, "viewer": viewer}
-            html = render_to_string(template_name, ctx, request=request)
-            out.append({"id": f"esection-{len(out)}", "title": title, "html": html})
+            html = render_to_string(template_name, {**context, **extra}, request=request)
+            out.append({"id": f"{prefix}-{len(out)}", "title": title, "html": html})
     return out
+
+
+# Blocks of the home page (the same contract with the viewer only: a callable (viewer) returning
+# a section, a list of sections, or None), e.g. the enterprise's training-plan progress.
+HomeSectionFn = Callable[["User"], Any]
+
+home_sections: list[HomeSectionFn] = []
+
+
+def render_home_sections(viewer: User, request: HttpRequest | None = None) -> list[dict[str, Any]]:
+    results = [fn(viewer) for fn in home_sections]
+    return _render_results(results, {"viewer": viewer}, "hsection", request)

@@ -65,6 +65,9 @@ NAV: list[NavItem] = [
     NavItem(_("Dashboards"), "dashboards:home", SCOPED, "dashboard"),
     NavItem(_("Notices"), "dashboards:notices", SCOPED, "notice"),
     NavItem(_("Exams"), "exams:index", frozenset(SCOPED | {"worker"}), "exam"),
+    NavItem(_("Training sessions"), "classes:list", frozenset(SCOPED | {"trainer"}), "classes"),
+    NavItem(_("Training plans"), "classes:plans", frozenset(ADMINS | {"enterprise_admin"})),
+    NavItem(_("My training sessions"), "classes:mine", frozenset({"worker"})),
 ]
 
 

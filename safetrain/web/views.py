@@ -39,7 +39,11 @@ from safetrain.people.services import user_create
 from safetrain.regions.selectors import county_list
 from safetrain.web import labels
 from safetrain.web import selectors as web_selectors
-from safetrain.web.archive import render_enterprise_sections, render_sections
+from safetrain.web.archive import (
+    render_enterprise_sections,
+    render_home_sections,
+    render_sections,
+)
 from safetrain.web.forms import (
     AccountForm,
     EnterpriseForm,
@@ -122,6 +126,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ctx["state"] = web_selectors.person_rows([person], on)[0][1]
     elif role == "inspector":
         ctx["lookup_form"] = LookupForm()
+    ctx["sections"] = render_home_sections(viewer, request)
     return render(request, "web/home.html", ctx)
 
 

@@ -38,6 +38,12 @@ ADDED: dict[str, dict[str, set[str]]] = {
         "worker": {"课程超市"},
     },
     "study": {"worker": {"我的课程"}},
+    "classes": {
+        **{r: {"培训班", "培训计划"} for r in (*ADMINS, "enterprise_admin")},
+        "inspector": {"培训班"},
+        "trainer": {"培训班"},
+        "worker": {"我的培训班"},
+    },
     "exams": {r: {"考试"} for r in (*ADMINS, "enterprise_admin", "inspector", "worker")},
     "inspections": {
         **{r: {"执法检查", "责令改正", "专项行动日程"} for r in (*ADMINS, "inspector")},

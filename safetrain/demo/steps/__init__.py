@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from safetrain.demo.context import DemoContext
 
+from .classes import classes
 from .courses import courses
 from .enterprises import enterprises
 from .inspections import inspections
@@ -34,5 +35,6 @@ STEPS: list[Step] = [
     inspections,
     study,
     exams,
+    classes,
     logins,
 ]
