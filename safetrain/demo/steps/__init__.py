@@ -16,8 +16,8 @@ from safetrain.demo.context import DemoContext
 from .classes import classes
 from .courses import courses
 from .enterprises import enterprises
-from .inspections import inspections
 from .exams import exams
+from .inspections import inspections
 from .logins import logins
 from .people import people
 from .questions import questions
