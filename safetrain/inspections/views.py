@@ -394,14 +394,10 @@ def retest_index(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_progress(viewer: User, on: dt.date) -> Any:
-    """Enterprises' annual training plans (safetrain.classes, another branch), when installed."""
-    from django.apps import apps
+    """An enterprise viewer's annual training plan and its progress (safetrain.classes)."""
+    from safetrain.classes.selectors import plan_progress
 
-    if not apps.is_installed("safetrain.classes") or not viewer.enterprise_id:
-        return None
-    try:
-        from safetrain.classes.selectors import plan_progress  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
+    if viewer.enterprise is None:
         return None
     return plan_progress(viewer.enterprise, on.year, on)
 
