@@ -18,6 +18,30 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _serve_one_request_at_a_time() -> None:
+    """The live server answers requests one after another, not in a thread each.
+
+    On SQLite the test database is in memory and every server thread shares its one connection,
+    so two requests at once (an exam page flushing its offline queue, a lesson page ending its
+    session while another loads) interleave their transactions on that connection: "bad
+    parameter or other API misuse", "no such savepoint", and a write acknowledged then rolled
+    back by the other request. Production servers give each request its own connection; the
+    browser journeys test the pages, not the test server's threading. Django closes each
+    connection after its response when the server is not threaded, so nothing waits on
+    keep-alive."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = SerialWSGIServer
+
+
+_serve_one_request_at_a_time()
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/e2e" in str(item.fspath):
