@@ -243,6 +243,26 @@ def _set_relations(course: Course, sectors: list[Sector], job_types: list[JobTyp
     course.job_types.set(job_types)
 
 
+SECONDS_PER_HOUR = 45 * 60  # 1 学时 = 45 minutes of study (DESIGN §2)
+
+
+def _validate_length(
+    values: dict[str, Any], specs: list[LessonSpec], errors: dict[str, str]
+) -> None:
+    """The lessons must last at least the course's hours (1 学时 = 45 minutes): study credit never
+    passes a lesson's length (docs/study.md), so a shorter course could never be completed."""
+    if errors or "hours" not in values:
+        return
+    total = sum(int(lesson.duration_seconds) for lesson in specs)
+    needed = int(values["hours"] * SECONDS_PER_HOUR)
+    if total < needed:
+        errors["lessons"] = (
+            f"课时总时长 {total // 60} 分钟，少于课程学时 {values['hours']} 学时所需的 "
+            f"{-(-needed // 60)} 分钟：学习时长按课时实际长度计入，这样的课程永远无法完成。"
+            "请延长课时时长或减少学时。"
+        )
+
+
 def course_create(
     *, actor: User | None, spec: CourseSpec, source: str = "web", author: User | None = None
 ) -> Course:
@@ -253,6 +273,7 @@ def course_create(
     sectors = _resolve_sectors(spec.sectors, errors)
     job_types = resolve_job_types(spec.job_types, errors)
     _validate_lessons(spec.lessons, errors, {})
+    _validate_length(values, spec.lessons, errors)
     if errors:
         _log_refusal("course_create", actor, errors)
         raise ValidationFailed(_summary(errors), fields=errors)
@@ -284,6 +305,7 @@ def course_update(*, actor: User | None, course: Course, spec: CourseSpec) -> Co
     sectors = _resolve_sectors(spec.sectors, errors)
     job_types = resolve_job_types(spec.job_types, errors)
     _validate_lessons(spec.lessons, errors, existing)
+    _validate_length(values, spec.lessons, errors)
     if errors:
         _log_refusal("course_update", actor, errors)
         raise ValidationFailed(_summary(errors), fields=errors)

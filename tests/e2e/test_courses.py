@@ -93,7 +93,7 @@ def test_trainer_creates_a_course_and_an_admin_assigns_it(page, live_server):
     page.select_option("#id_job_types", ["coal_mine:井下电钳工"])
     page.check("#id_published")
     page.fill("#id_lessons-0-title", "停送电制度")
-    page.fill("#id_lessons-0-minutes", "30")
+    page.fill("#id_lessons-0-minutes", "90")
     page.fill("#id_lessons-0-body", "<p>井下不得带电检修。</p>")
     page.click("[data-testid=course-form] button[type=submit]")
     assert "学时必须大于 0" in page.content()

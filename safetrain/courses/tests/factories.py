@@ -33,7 +33,12 @@ def make_course(
             job_types=job_types or [],
             published=published,
             lessons=[
-                LessonSpec(title=f"第{i + 1}课", body=body, duration_seconds=600)
+                LessonSpec(
+                    title=f"第{i + 1}课",
+                    body=body,
+                    # together the lessons last the course's hours (1 学时 = 45 minutes)
+                    duration_seconds=max(600, -(-int(float(hours) * 2700) // lessons)),
+                )
                 for i in range(lessons)
             ],
         ),

@@ -20,7 +20,7 @@ BODY = {
     "job_types": ["coal_mine:瓦斯检查工"],
     "topic": "skills",
     "lessons": [
-        {"title": "瓦斯的性质与危害", "kind": "text", "duration_seconds": 1800},
+        {"title": "瓦斯的性质与危害", "kind": "text", "duration_seconds": 5400},
         {"title": "光学瓦斯检定器的使用", "kind": "video", "duration_seconds": 900},
     ],
 }

@@ -21,7 +21,7 @@ def _pdf_course(published: bool, actor=None):
             hours="1",
             topic="rules",
             published=published,
-            lessons=[LessonSpec(title="规程全文", kind="pdf", duration_seconds=300, file=pdf)],
+            lessons=[LessonSpec(title="规程全文", kind="pdf", duration_seconds=2700, file=pdf)],
         ),
     )
 

@@ -37,7 +37,7 @@ def spec(**kw):
         topic="skills",
         sectors=["coal_mine"],
         job_types=["coal_mine:瓦斯检查工"],
-        lessons=[LessonSpec(title="瓦斯的性质", body="<p>甲烷</p>", duration_seconds=900)],
+        lessons=[LessonSpec(title="瓦斯的性质", body="<p>甲烷</p>", duration_seconds=7200)],
     )
     values.update(kw)
     return CourseSpec(**values)
@@ -50,10 +50,14 @@ def test_create_course_with_lessons_and_search_text():
         spec=spec(
             lessons=[
                 LessonSpec(
-                    title="瓦斯的性质", body="<p>甲烷<script>x()</script></p>", duration_seconds=900
+                    title="瓦斯的性质",
+                    body="<p>甲烷<script>x()</script></p>",
+                    duration_seconds=7200,
                 ),
                 LessonSpec(
-                    title="检查方法", body="<p onclick='x'>光学瓦斯检定器</p>", duration_seconds=600
+                    title="检查方法",
+                    body="<p onclick='x'>光学瓦斯检定器</p>",
+                    duration_seconds=7200,
                 ),
             ]
         ),
@@ -104,7 +108,7 @@ def test_refused_attempts_are_logged(caplog):
             actor=trainer,
             spec=spec(
                 hours="0",
-                lessons=[LessonSpec(title="l", kind="pdf", duration_seconds=60, file=bad)],
+                lessons=[LessonSpec(title="l", kind="pdf", duration_seconds=7200, file=bad)],
             ),
         )
     (record,) = caplog.records
@@ -117,7 +121,7 @@ def test_uploads_checked_for_type_size_and_content(settings):
     good = SimpleUploadedFile("规程.pdf", b"%PDF-1.4 tiny", content_type="application/pdf")
     course = course_create(
         actor=None,
-        spec=spec(lessons=[LessonSpec(title="规程", kind="pdf", duration_seconds=60, file=good)]),
+        spec=spec(lessons=[LessonSpec(title="规程", kind="pdf", duration_seconds=7200, file=good)]),
     )
     assert course.lessons.get().file.name.endswith(".pdf")
     cases = [
@@ -137,7 +141,7 @@ def test_uploads_checked_for_type_size_and_content(settings):
                 actor=None,
                 spec=spec(
                     title="x",
-                    lessons=[LessonSpec(title="l", kind=kind, duration_seconds=60, file=file)],
+                    lessons=[LessonSpec(title="l", kind=kind, duration_seconds=7200, file=file)],
                 ),
             )
         assert reason in err.value.fields["lessons[0].file"]
@@ -160,8 +164,8 @@ def test_update_keeps_lessons_by_id_bumps_version_and_checks_owner():
         spec=spec(
             published=True,
             lessons=[
-                LessonSpec(id=second.pk, title="改为第一课", duration_seconds=60),
-                LessonSpec(title="新课时", duration_seconds=60),
+                LessonSpec(id=second.pk, title="改为第一课", duration_seconds=7200),
+                LessonSpec(title="新课时", duration_seconds=7200),
             ],
         ),
     )
@@ -336,8 +340,26 @@ def test_edit_that_would_delete_a_studied_lesson_is_refused(monkeypatch):
         course_update(
             actor=trainer,
             course=course,
-            spec=spec(lessons=[LessonSpec(id=second.pk, title="保留", duration_seconds=60)]),
+            spec=spec(lessons=[LessonSpec(id=second.pk, title="保留", duration_seconds=7200)]),
         )
     assert "不能删除" in err.value.fields["lessons"]
     course.refresh_from_db()
     assert course.title != "瓦斯检查工岗位安全" and course.lessons.count() == 2
+
+
+def test_a_course_whose_lessons_are_shorter_than_its_hours_is_refused():
+    """Study credit never passes a lesson's length: such a course could never be completed."""
+    trainer = make_user("trainer")
+    before = Course.objects.count()
+    with pytest.raises(ValidationFailed) as exc:
+        course_create(
+            actor=trainer,
+            spec=spec(hours="2", lessons=[LessonSpec(title="短课", duration_seconds=45 * 60)]),
+        )
+    assert "lessons" in exc.value.fields and "90 分钟" in exc.value.fields["lessons"]
+    assert Course.objects.count() == before
+    ok = course_create(
+        actor=trainer,
+        spec=spec(hours="2", lessons=[LessonSpec(title="整课", duration_seconds=90 * 60)]),
+    )
+    assert ok.hours == 2

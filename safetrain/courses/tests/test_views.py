@@ -138,7 +138,7 @@ def _course_post(**extra):
         "lessons-MAX_NUM_FORMS": "100",
         "lessons-0-title": "出车前检查",
         "lessons-0-kind": "text",
-        "lessons-0-minutes": "20",
+        "lessons-0-minutes": "70",
         "lessons-0-body": "<p>检查制动<script>alert(1)</script></p>",
         "lessons-1-title": "",
         "lessons-1-kind": "text",
