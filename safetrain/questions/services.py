@@ -359,7 +359,7 @@ def question_edit(
     """A new version of `question` (nothing when the content is unchanged). Earlier versions
     stay as they were: papers that named them keep exactly what was asked."""
     with transaction.atomic():
-        locked = Question.objects.select_for_update().filter(
+        locked = Question.objects.select_for_update(of=("self",)).filter(
             bank_manage_q(actor, "bank__"), pk=question.pk
         )
         q = locked.select_related("current", "current__job_type").first()
