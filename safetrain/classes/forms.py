@@ -62,6 +62,25 @@ class RosterAddForm(forms.Form):
         label=_("ID numbers, one per line"),
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
     )
+    venue = forms.ChoiceField(label=_("Classroom"), required=False)
+
+    def __init__(self, *args: Any, venues: list[tuple[int, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if venues:
+            self.fields["venue"].choices = [("", _("Main classroom")), *venues]  # type: ignore[attr-defined]
+        else:
+            del self.fields["venue"]
+
+
+class VenueForm(forms.Form):
+    name = forms.CharField(label=_("Classroom name"), max_length=128)
+    region = forms.ChoiceField(label=_("County"))
+    is_main = forms.BooleanField(label=_("Main classroom (主课堂)"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=128, required=False)
+
+    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, prefix="venue", **kwargs)
+        self.fields["region"].choices = regions  # type: ignore[attr-defined]
 
 
 class PlanForm(forms.Form):

@@ -93,6 +93,36 @@ class TrainingSession(Attributed):
         return self.title
 
 
+class Venue(models.Model):
+    """A classroom of a session (主课堂 + 分课堂, the notice §三(一)): the main venue where the
+    lecture is given and sub-venues in the counties that follow it live. Each venue has its own
+    QR code and roster. A session without venues has one implicit venue (the session itself);
+    a roster entry without a venue belongs to the main venue."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="venues")
+    name = models.CharField(max_length=128)
+    # the county (or the city) where the classroom is
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    is_main = models.BooleanField(default=False)
+    address = models.CharField(max_length=128, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["session_id", "-is_main", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "name"], name="venue_unique_name"),
+            models.UniqueConstraint(
+                fields=["session"], condition=models.Q(is_main=True), name="venue_one_main"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CheckInMethod(models.TextChoices):
     QR = "qr", "扫码签到"
     IMPORT = "import", "导入"
@@ -112,6 +142,10 @@ class Participant(models.Model):
     # where the hours count: the person's employer on the session's first day
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # the classroom the person is expected in; empty: the main (or the implicit) venue
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="participants"
     )
     added_at = models.DateTimeField(auto_now_add=True)
     added_by = models.ForeignKey(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -25,6 +26,7 @@ from safetrain.classes.models import (
     PlanItem,
     TrainingPlan,
     TrainingSession,
+    Venue,
 )
 from safetrain.classes.services import may_manage
 from safetrain.core.dates import SHANGHAI
@@ -94,15 +96,128 @@ def session_get(*, viewer: User, pk: int) -> TrainingSession | None:
     )
 
 
-def participant_list(*, viewer: User, session: TrainingSession) -> QuerySet[Participant]:
+def participant_list(
+    *, viewer: User, session: TrainingSession, form: str = ""
+) -> QuerySet[Participant]:
+    """The roster the viewer may see; `form` keeps the persons whose employment on the
+    session's first day has that employment form (用工形式)."""
     qs = Participant.objects.filter(session=session).select_related(
         "person", "enterprise", "training_record"
     )
+    if form:
+        qs = qs.filter(person_id__in=_form_person_ids(session, form))
     if not may_manage(viewer, session) and not (
         viewer.role == "trainer" and session.trainer_id == viewer.pk
     ):
         qs = qs.filter(person_q(viewer, "person__"))
     return qs.order_by("enterprise_id", "person__name", "id")
+
+
+def venue_list(*, session: TrainingSession) -> list[Venue]:
+    """The session's classrooms, the main one first (the caller has found the session)."""
+    return list(Venue.objects.filter(session=session).select_related("region"))
+
+
+@dataclass
+class Tally:
+    """Expected (on the roster) and attended, with the participation rate 参训率."""
+
+    key: str
+    label: str
+    region: str = ""
+    is_main: bool = False
+    expected: int = 0
+    attended: int = 0
+
+    @property
+    def absent(self) -> int:
+        return self.expected - self.attended
+
+    @property
+    def percent(self) -> str:
+        """attended / expected as a percentage with one decimal ("—" with nobody expected)."""
+        if not self.expected:
+            return "—"
+        return f"{100 * self.attended / self.expected:.1f}%"
+
+    @property
+    def complete(self) -> bool:
+        return self.expected > 0 and self.attended == self.expected
+
+
+@dataclass
+class AbsentRow:
+    name: str
+    id_number_masked: str
+    enterprise: str
+    venue: str
+
+
+@dataclass
+class AttendanceReport:
+    """Attendance of a session per classroom, per enterprise and in total (target 100%)."""
+
+    session: TrainingSession
+    venues: list[Tally]
+    enterprises: list[Tally]
+    total: Tally
+    absent: list[AbsentRow]
+    has_venues: bool
+
+
+def attendance_report(
+    *, viewer: User, session: TrainingSession, form: str = ""
+) -> AttendanceReport:
+    """参训率 = attended / expected, per venue (a roster entry without a venue counts at the
+    main venue; a session without venues is one implicit venue), per enterprise and for the
+    whole session, with the absent by name (masked ID). Only the persons the viewer may see
+    (participant_list); `form` narrows to one employment form (用工形式) of the persons'
+    employment on the session's first day. Three queries whatever the roster size."""
+    venues = venue_list(session=session)
+    main = next((v for v in venues if v.is_main), None)
+    tallies: dict[str, Tally] = {}
+    for v in venues:
+        tallies[str(v.pk)] = Tally(
+            key=str(v.pk), label=v.name, region=v.region.name, is_main=v.is_main
+        )
+    implicit = "0"
+    if not venues:
+        label = session.venue or "本课堂"
+        tallies[implicit] = Tally(key=implicit, label=label, is_main=True)
+    names = {k: t.label for k, t in tallies.items()}
+    rows = participant_list(viewer=viewer, session=session, form=form)
+    by_ent: dict[str, Tally] = {}
+    total = Tally(key="total", label="全部")
+    absent: list[AbsentRow] = []
+    for p in rows:
+        vid = p.venue_id or (main.pk if main else None)
+        key = str(vid) if vid else implicit
+        tally = tallies.setdefault(key, Tally(key=key, label=names.get(key, "—")))
+        ent = p.enterprise.name if p.enterprise else "—"
+        etally = by_ent.setdefault(ent, Tally(key=str(p.enterprise_id or ""), label=ent))
+        came = p.checked_in_at is not None
+        for t in (tally, etally, total):
+            t.expected += 1
+            t.attended += int(came)
+        if not came:
+            absent.append(
+                AbsentRow(p.person.name, p.person.id_number_masked, ent, tally.label)
+            )
+    absent.sort(key=lambda a: (a.venue, a.enterprise, a.name))
+    return AttendanceReport(
+        session=session,
+        venues=list(tallies.values()),
+        enterprises=sorted(by_ent.values(), key=lambda t: t.label),
+        total=total,
+        absent=absent,
+        has_venues=bool(venues),
+    )
+
+
+def _form_person_ids(session: TrainingSession, form: str) -> QuerySet[Any]:
+    from safetrain.people.selectors import employed_with_form
+
+    return employed_with_form(form=form, on=session.starts_at.astimezone(SHANGHAI).date())
 
 
 def participant_rows_for_person(*, person_id: int) -> QuerySet[Participant]:

@@ -34,6 +34,7 @@ from safetrain.classes.models import (
     PlanItem,
     TrainingPlan,
     TrainingSession,
+    Venue,
 )
 from safetrain.core.dates import SHANGHAI
 from safetrain.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -52,6 +53,7 @@ from safetrain.regions.models import Region
 
 TOKEN_SALT = "safetrain.classes.checkin.v1"
 MINUTES_PER_HOUR = 45  # 1 学时 = 45 minutes
+CITY_CODE = "140500"
 ORGANISER_ROLES = {
     "city_admin": Organiser.CITY,
     "county_admin": Organiser.COUNTY,
@@ -283,10 +285,18 @@ def roster_problems(
 
 
 def roster_add(
-    *, actor: User | None, session: TrainingSession, persons: Sequence[Person]
+    *,
+    actor: User | None,
+    session: TrainingSession,
+    persons: Sequence[Person],
+    venue: Venue | None = None,
 ) -> list[Participant]:
-    """Put persons on the roster (all or nothing); those already on it are left as they are."""
+    """Put persons on the roster (all or nothing); those already on it are left as they are,
+    except that naming a venue moves those not yet checked in to it. `venue` None: the main
+    venue (or the session's implicit single venue)."""
     check_may_manage(actor, session)
+    if venue is not None and venue.session_id != session.pk:
+        raise ValidationFailed("该课堂不属于本培训班", fields={"venue": "不属于本培训班"})
     if session.completed_at is not None:
         raise Conflict("培训班已结业，不能再调整名单", code="session_completed")
     if not persons:
@@ -303,11 +313,16 @@ def roster_add(
                 "person_id", flat=True
             )
         )
+        if venue is not None and on_roster:
+            Participant.objects.filter(
+                session=session, person_id__in=on_roster, checked_in_at__isnull=True
+            ).exclude(venue=venue).update(venue=venue)
         new = [
             Participant(
                 session=session,
                 person=p,
                 enterprise_id=employments[p.pk].enterprise_id,
+                venue=venue,
                 added_by=actor,
             )
             for p in persons
@@ -329,23 +344,108 @@ def roster_remove(*, actor: User | None, session: TrainingSession, person: Perso
         participant.delete()
 
 
+# ----------------------------------------------------------------------------- venues
+
+
+def venue_regions(session: TrainingSession) -> set[str] | None:
+    """The region codes where the session's organiser may open a classroom; None: anywhere in
+    the city (the city bureau). A county: its own county; an enterprise: its county."""
+    if session.organiser == Organiser.CITY:
+        return None
+    return {session.region_id} if session.region_id else set()
+
+
+def venue_add(
+    *,
+    actor: User | None,
+    session: TrainingSession,
+    name: str,
+    region: Region | None,
+    is_main: bool = False,
+    address: str = "",
+) -> Venue:
+    """Open a classroom of the session: the main one (主课堂, at most one) or a sub-venue
+    (分课堂) following it live. The first venue of a session is its main venue. Refused: a
+    completed session, a duplicate name, a county outside the organiser's jurisdiction."""
+    check_may_manage(actor, session)
+    if session.completed_at is not None:
+        raise Conflict("培训班已结业，不能再增加课堂", code="session_completed")
+    name = validate_text(name, field="name", label="课堂名称")
+    if region is None:
+        raise ValidationFailed("请选择课堂所在的县（市、区）", fields={"region": "必填"})
+    allowed = venue_regions(session)
+    if allowed is not None and region.pk not in allowed:
+        where = "、".join(sorted(allowed)) or "—"
+        raise NotAllowed(
+            f"课堂所在地 {region.name}（{region.pk}）不在组织单位的辖区内（可选：{where}）",
+            fields={"region": "超出组织单位的辖区"},
+        )
+    if allowed is None and region.pk != CITY_CODE and region.parent_id != CITY_CODE:
+        raise ValidationFailed(
+            f"{region.name}（{region.pk}）不是本市的县（市、区）", fields={"region": "不在本市"}
+        )
+    with transaction.atomic():
+        TrainingSession.objects.select_for_update().get(pk=session.pk)
+        existing = list(Venue.objects.filter(session=session))
+        if any(v.name == name for v in existing):
+            raise ValidationFailed(f"已有名为“{name}”的课堂", fields={"name": "重名"})
+        has_main = any(v.is_main for v in existing)
+        if is_main and has_main:
+            raise ValidationFailed("本培训班已有主课堂", fields={"is_main": "已有主课堂"})
+        return Venue.objects.create(
+            session=session,
+            name=name,
+            region=region,
+            is_main=is_main or not has_main,
+            address=(address or "").strip()[:128],
+            created_by=actor,
+        )
+
+
+def main_venue(session: TrainingSession) -> Venue | None:
+    return Venue.objects.filter(session=session, is_main=True).first()
+
+
+def effective_venue_id(participant: Participant, main_id: int | None) -> int | None:
+    """The venue a roster entry is expected in: its own, else the main venue (None: the
+    session's implicit single venue)."""
+    return participant.venue_id or main_id
+
+
 # ----------------------------------------------------------------------------- attendance
 
 
-def checkin_token(session: TrainingSession) -> str:
-    """The QR payload: the session id signed with SECRET_KEY (its own salt); unforgeable."""
-    return signing.Signer(salt=TOKEN_SALT).sign(str(session.pk))
+def checkin_token(session: TrainingSession, venue: Venue | None = None) -> str:
+    """The QR payload: the session id (and the venue's, for a classroom) signed with
+    SECRET_KEY (its own salt); unforgeable. The session's own token is its main classroom's."""
+    value = str(session.pk) if venue is None else f"{session.pk}.{venue.pk}"
+    return signing.Signer(salt=TOKEN_SALT).sign(value)
 
 
-def session_from_token(token: str) -> TrainingSession:
+def venue_from_token(token: str) -> tuple[TrainingSession, Venue | None]:
+    """The session and the classroom (None: the main or implicit one) a QR token names."""
     try:
         value = signing.Signer(salt=TOKEN_SALT).unsign(token)
     except signing.BadSignature as exc:
         raise NotFound("签到二维码无效（请扫描培训现场展示的二维码）", code="bad_token") from exc
-    session = TrainingSession.objects.filter(pk=int(value) if value.isdigit() else 0).first()
+    session_part, _dot, venue_part = value.partition(".")
+    session = TrainingSession.objects.filter(
+        pk=int(session_part) if session_part.isdigit() else 0
+    ).first()
     if session is None:
         raise NotFound("签到二维码无效（该培训班不存在）", code="bad_token")
-    return session
+    venue = None
+    if venue_part:
+        venue = Venue.objects.filter(
+            session=session, pk=int(venue_part) if venue_part.isdigit() else 0
+        ).first()
+        if venue is None:
+            raise NotFound("签到二维码无效（该课堂不存在）", code="bad_token")
+    return session, venue
+
+
+def session_from_token(token: str) -> TrainingSession:
+    return venue_from_token(token)[0]
 
 
 def checkin_window(session: TrainingSession) -> tuple[dt.datetime, dt.datetime]:
@@ -370,19 +470,20 @@ def checkin_by_qr(
     Refused with a clear message: a forged token, outside the session's window, an account
     without a person, a person not on the roster."""
     at = at or timezone.now()
-    session = session_from_token(token)
+    session, venue = venue_from_token(token)
     if not actor.is_authenticated or actor.person_id is None:
         raise NotAllowed("请用本人的从业人员账号扫码签到", code="not_a_worker")
     opens, closes = checkin_window(session)
+    where = f"（{venue.name}）" if venue is not None else ""
     if at < opens:
         raise Conflict(
-            f"签到尚未开始：本培训班 {_fmt(opens)} 起可以签到（培训时间 {_fmt(session.starts_at)}"
+            f"签到尚未开始{where}：本培训班 {_fmt(opens)} 起可以签到（培训时间 {_fmt(session.starts_at)}"
             f" 至 {_fmt(session.ends_at)}）",
             code="checkin_not_open",
         )
     if at > closes:
         raise Conflict(
-            f"签到已结束：本培训班已于 {_fmt(closes)} 结束，不能再扫码签到；"
+            f"签到已结束{where}：本培训班已于 {_fmt(closes)} 结束，不能再扫码签到；"
             "如确实参加，请联系组织单位登记",
             code="checkin_closed",
         )
@@ -395,6 +496,15 @@ def checkin_by_qr(
         if participant is None:
             raise NotAllowed(
                 "您不在本培训班的名单中，不能签到；如需参加请联系组织单位", code="not_on_roster"
+            )
+        main = main_venue(session)
+        scanned = venue.pk if venue is not None else (main.pk if main else None)
+        expected = effective_venue_id(participant, main.pk if main else None)
+        if expected != scanned:
+            room = Venue.objects.filter(pk=expected).first() if expected else None
+            raise NotAllowed(
+                f"您被安排在“{room.name if room else '主课堂'}”参训，请扫描该课堂展示的二维码",
+                code="wrong_venue",
             )
         if participant.checked_in_at is not None:
             return participant, False

@@ -2,7 +2,9 @@
 
 Columns: 培训班编号 (the session number shown on its page), 培训班名称 (checked against the
 session, to catch a wrong number), 身份证号, 姓名 (checked against the person), 签到时间
-(`YYYY-MM-DD HH:MM`, optional: empty means the session's start).
+(`YYYY-MM-DD HH:MM`, optional: empty means the session's start), and the optional column
+课堂 (the classroom's name, for a session with a main classroom and sub-classrooms; when given
+it must be the classroom the person is on the roster of; files without it import as before).
 
 A row needs: a session that exists, that the importer's body organises and that has begun; a
 registered person on its roster; a time within the session's check-in window. A person already
@@ -18,7 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from safetrain.classes.models import CheckInMethod, Participant, TrainingSession
+from safetrain.classes.models import CheckInMethod, Participant, TrainingSession, Venue
 from safetrain.classes.services import _fmt, attendance_mark, checkin_window, may_manage
 from safetrain.core.dates import SHANGHAI
 from safetrain.core.identifiers import InvalidIdentifier, normalize_id_number
@@ -30,6 +32,7 @@ H_TITLE = "培训班名称"
 H_ID = "身份证号"
 H_NAME = "姓名"
 H_AT = "签到时间"
+H_VENUE = "课堂"
 
 
 @dataclass
@@ -50,10 +53,26 @@ def parse_moment(raw: str) -> dt.datetime:
     raise ValueError(f"“{raw}” 不是 YYYY-MM-DD HH:MM 格式的时间")
 
 
+def _venue_problem(venues: list[Venue], venue_id: int | None, name: str) -> str:
+    """Why the 课堂 column does not fit the roster entry ("" when it does)."""
+    if not venues:
+        return f"本培训班没有分课堂，课堂一栏应留空（填写的是“{name}”）"
+    named = next((v for v in venues if v.name == name), None)
+    if named is None:
+        known = "、".join(v.name for v in venues)
+        return f"本培训班没有名为“{name}”的课堂（已有：{known}）"
+    expected = venue_id or next((v.pk for v in venues if v.is_main), None)
+    if named.pk != expected:
+        room = next((v.name for v in venues if v.pk == expected), "主课堂")
+        return f"名单上的课堂是“{room}”，不是“{name}”"
+    return ""
+
+
 @register
 class AttendanceSheet(SheetHandler):
     name = SHEET
     headers = [H_SESSION, H_TITLE, H_ID, H_NAME, H_AT]
+    optional_headers = [H_VENUE]
     order = 115
     description = "线下培训班签到（纸质签到表导入）"
 
@@ -88,6 +107,15 @@ class AttendanceSheet(SheetHandler):
                 session_id__in=[s.pk for s in sessions.values()]
             ).values_list("session_id", "person_id", "checked_in_at")
         }
+        rooms = {
+            (sid, pid): vid
+            for sid, pid, vid in Participant.objects.filter(
+                session_id__in=[s.pk for s in sessions.values()]
+            ).values_list("session_id", "person_id", "venue_id")
+        }
+        venues: dict[int, list[Venue]] = {}
+        for v in Venue.objects.filter(session_id__in=[s.pk for s in sessions.values()]):
+            venues.setdefault(v.session_id, []).append(v)
         now = timezone.now()
         seen: dict[tuple[int, int], int] = {}
         plan: list[AttendanceRow] = []
@@ -140,6 +168,12 @@ class AttendanceSheet(SheetHandler):
             if key in seen:
                 ctx.error(SHEET, n, H_ID, f"与第 {seen[key]} 行重复（同一培训班、同一人）")
                 continue
+            room_name = row.get(H_VENUE).strip()
+            if room_name:
+                problem = _venue_problem(venues.get(session.pk, []), rooms[key], room_name)
+                if problem:
+                    ctx.error(SHEET, n, H_VENUE, f"{person.name}：{problem}")
+                    continue
             seen[key] = n
             if roster[key] is not None:
                 continue  # already checked in: nothing to change
@@ -169,7 +203,7 @@ class AttendanceSheet(SheetHandler):
 
         qs = (
             Participant.objects.filter(checked_in_at__isnull=False)
-            .select_related("session", "person", "enterprise")
+            .select_related("session", "person", "enterprise", "venue")
             .order_by("session_id", "id")
         )
         if scope.viewer is not None:
@@ -180,6 +214,11 @@ class AttendanceSheet(SheetHandler):
             qs = qs.filter(enterprise__credit_code=scope.enterprise.strip().upper())
         if scope.region:
             qs = qs.filter(enterprise__region_id=scope.region.strip())
+        mains = dict(
+            Venue.objects.filter(is_main=True, session_id__in=qs.values("session_id")).values_list(
+                "session_id", "name"
+            )
+        )
         out: list[list[Any]] = []
         for p in qs:
             assert p.checked_in_at is not None
@@ -190,6 +229,7 @@ class AttendanceSheet(SheetHandler):
                     person_id_number(p.person),
                     p.person.name,
                     p.checked_in_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                    p.venue.name if p.venue else mains.get(p.session_id, ""),
                 ]
             )
         return out

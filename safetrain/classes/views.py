@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from safetrain.certificates.verification import qr_svg
 from safetrain.classes import selectors, services
-from safetrain.classes.forms import PlanForm, PlanItemForm, RosterAddForm, SessionForm
+from safetrain.classes.forms import PlanForm, PlanItemForm, RosterAddForm, SessionForm, VenueForm
 from safetrain.classes.models import CheckInMethod, PlanItem, TrainingSession
 from safetrain.core.dates import today
 from safetrain.core.errors import NotAllowed, ServiceError
@@ -31,8 +31,9 @@ from safetrain.core.identifiers import InvalidIdentifier, normalize_id_number
 from safetrain.courses.selectors import course_list
 from safetrain.enterprises.selectors import enterprise_get_by_id, org_unit_paths
 from safetrain.people.models import Person, User
-from safetrain.people.selectors import person_list
+from safetrain.people.selectors import employment_form_param, person_list
 from safetrain.records.models import Organiser
+from safetrain.regions.models import Region
 
 LIST_ROLES = frozenset({"city_admin", "county_admin", "enterprise_admin", "inspector", "trainer"})
 ORGANISERS = frozenset({"city_admin", "county_admin", "enterprise_admin"})
@@ -136,18 +137,49 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(viewer, pk)
     manage = services.may_manage(viewer, session)
     now = timezone.now()
-    participants = list(selectors.participant_list(viewer=viewer, session=session))
-    form = RosterAddForm(request.POST or None)
-    if request.method == "POST":
+    form_value = employment_form_param(request.GET.get("form"))
+    roster = selectors.participant_list(viewer=viewer, session=session, form=form_value)
+    participants = list(roster.select_related("venue"))
+    venues = selectors.venue_list(session=session)
+    venue_choices = [(v.pk, v.name) for v in venues]
+    posted_venue = request.method == "POST" and "venue-name" in request.POST
+    form = RosterAddForm(None if posted_venue else request.POST or None, venues=venue_choices)
+    venue_form = VenueForm(
+        request.POST if posted_venue else None, regions=_venue_regions(session)
+    )
+    if posted_venue:
+        if not manage:
+            raise PermissionDenied
+        if venue_form.is_valid():
+            data = venue_form.cleaned_data
+            try:
+                venue = services.venue_add(
+                    actor=viewer,
+                    session=session,
+                    name=data["name"],
+                    region=Region.objects.filter(pk=data["region"]).first(),
+                    is_main=data["is_main"],
+                    address=data["address"],
+                )
+            except ServiceError as exc:
+                _error(venue_form, exc)
+            else:
+                messages.success(request, _("Classroom %(name)s added.") % {"name": venue.name})
+                return redirect("classes:detail", pk=session.pk)
+    elif request.method == "POST":
         if not manage:
             raise PermissionDenied
         if form.is_valid():
             persons, bad = _persons_from_lines(viewer, form.cleaned_data["id_numbers"])
+            chosen = form.cleaned_data.get("venue") or ""
+            room = next((v for v in venues if str(v.pk) == chosen), None)
             if bad:
                 form.add_error("id_numbers", "；".join(bad))
             else:
                 try:
-                    added = services.roster_add(actor=viewer, session=session, persons=persons)
+                    added = services.roster_add(
+                        actor=viewer, session=session, persons=persons, venue=room
+                    )
                 except ServiceError as exc:
                     form.add_error("id_numbers", exc.message)
                 else:
@@ -164,6 +196,9 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "attended": sum(1 for p in participants if p.checked_in_at),
             "manage": manage,
             "form": form,
+            "form_value": form_value,
+            "venues": venues,
+            "venue_form": venue_form if manage and not session.completed_at else None,
             "opens": opens,
             "closes": closes,
             "may_mark": manage and now >= opens,
@@ -172,6 +207,13 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_show_qr": (manage or session.trainer_id == viewer.pk) and now <= closes,
         },
     )
+
+
+def _venue_regions(session: TrainingSession) -> list[tuple[str, str]]:
+    """The counties where the organiser may open a classroom (the city: all of them)."""
+    allowed = services.venue_regions(session)
+    qs = Region.objects.all() if allowed is None else Region.objects.filter(pk__in=allowed)
+    return [(r.pk, f"{r.name}（{r.pk}）") for r in qs.order_by("code")]
 
 
 def _persons_from_lines(viewer: User, text: str) -> tuple[list[Person], list[str]]:
@@ -265,16 +307,23 @@ def qr_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(viewer, pk)
     if not (services.may_manage(viewer, session) or session.trainer_id == viewer.pk):
         raise PermissionDenied
+    venue = None
+    raw_venue = request.GET.get("venue", "")
+    if raw_venue:
+        venue = session.venues.filter(pk=int(raw_venue) if raw_venue.isdigit() else 0).first()
+        if venue is None:
+            raise Http404
     url = request.build_absolute_uri(
-        reverse("classes:checkin", args=[services.checkin_token(session)])
+        reverse("classes:checkin", args=[services.checkin_token(session, venue)])
     )
     opens, closes = services.checkin_window(session)
-    roster = session.participants.count()
-    attended = session.participants.filter(checked_in_at__isnull=False).count()
+    tally = _venue_tally(viewer, session, venue)
+    roster, attended = tally.expected, tally.attended
     return render(
         request,
         "classes/qr.html",
         {
+            "venue": venue,
             "session": session,
             "qr": qr_svg(url, scale=12),
             "url": url,
@@ -287,6 +336,47 @@ def qr_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _venue_tally(
+    viewer: User, session: TrainingSession, venue: Any
+) -> selectors.Tally:
+    report = selectors.attendance_report(viewer=viewer, session=session)
+    if venue is None:
+        return next((t for t in report.venues if t.is_main), report.total)
+    return next((t for t in report.venues if t.key == str(venue.pk)), selectors.Tally("", ""))
+
+
+@login_required
+def report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """参训率 per classroom, per enterprise and for the session, with the absent by name."""
+    viewer = _viewer(request, LIST_ROLES)
+    session = _session(viewer, pk)
+    form_value = employment_form_param(request.GET.get("form"))
+    report = selectors.attendance_report(viewer=viewer, session=session, form=form_value)
+    return render(
+        request,
+        "classes/report.html",
+        {"session": session, "report": report, "form_value": form_value},
+    )
+
+
+@login_required
+def report_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.utils.http import content_disposition_header
+
+    from safetrain.classes.export import report_workbook
+
+    viewer = _viewer(request, LIST_ROLES)
+    session = _session(viewer, pk)
+    form_value = employment_form_param(request.GET.get("form"))
+    report = selectors.attendance_report(viewer=viewer, session=session, form=form_value)
+    filename = f"培训班{session.pk}-参训率.xlsx"
+    return HttpResponse(
+        report_workbook(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
 @never_cache
 def checkin_view(request: HttpRequest, token: str) -> HttpResponse:
     """The page a worker's phone opens from the QR code: sign in, then one button."""
@@ -295,10 +385,11 @@ def checkin_view(request: HttpRequest, token: str) -> HttpResponse:
     viewer = cast(User, request.user)
     context: dict[str, Any] = {"token": token}
     try:
-        session = services.session_from_token(token)
+        session, venue = services.venue_from_token(token)
     except ServiceError as exc:
         return render(request, "classes/checkin.html", {"error": exc.message}, status=404)
     context["session"] = session
+    context["venue"] = venue
     context["opens"], context["closes"] = services.checkin_window(session)
     if request.method == "POST":
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -11,13 +12,39 @@ from safetrain.core.scope import enterprise_q, person_q
 from safetrain.people.models import Employment, Person, User
 
 
+def employed_with_form(
+    *, form: str, on: dt.date, enterprise_id: int | None = None
+) -> QuerySet[Employment, Any]:
+    """person ids (a subquery) whose employment active on the day has the employment form
+    (用工形式, DESIGN §2), optionally at one enterprise."""
+    qs = Employment.objects.filter(employment_form=form, start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
+    if enterprise_id:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    return qs.values("person_id")
+
+
 def person_list(
-    *, viewer: User, search: str = "", enterprise_id: int | None = None
+    *,
+    viewer: User,
+    search: str = "",
+    enterprise_id: int | None = None,
+    form: str = "",
+    on: dt.date | None = None,
 ) -> QuerySet[Person]:
+    """Persons in the viewer's jurisdiction; `form` keeps those whose employment active on
+    `on` (default today) has that employment form (用工形式)."""
     qs = Person.objects.filter(person_q(viewer))
     if enterprise_id:
         qs = qs.filter(
             pk__in=Employment.objects.filter(enterprise_id=enterprise_id).values("person_id")
+        )
+    if form:
+        from safetrain.core.dates import today
+
+        qs = qs.filter(
+            pk__in=employed_with_form(form=form, on=on or today(), enterprise_id=enterprise_id)
         )
     search = search.strip()
     if search:
@@ -130,3 +157,26 @@ def user_list(*, viewer: User) -> QuerySet[User]:
             .order_by("username")
         )
     return User.objects.filter(pk=viewer.pk)
+
+
+def employment_form_param(raw: str | None, *, strict: bool = False) -> str:
+    """A `form=` query parameter: an employment form code (contract, dispatched, temporary,
+    rotating, agreement, intern) or its Chinese label (劳务派遣 …); empty: no filter.
+    Unknown: ignored on pages, a ValidationFailed (422) when strict (the API)."""
+    from safetrain.catalog.models import EmploymentForm
+    from safetrain.core.errors import ValidationFailed
+
+    value = (raw or "").strip()
+    if not value:
+        return ""
+    if value in EmploymentForm.values:
+        return value
+    for code, label in EmploymentForm.choices:
+        if value == label:
+            return str(code)
+    if strict:
+        allowed = ", ".join(EmploymentForm.values)
+        raise ValidationFailed(
+            f"用工形式“{value}”无效（可选：{allowed}）", fields={"form": "无效的用工形式"}
+        )
+    return ""

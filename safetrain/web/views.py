@@ -34,7 +34,13 @@ from safetrain.enterprises.selectors import (
 )
 from safetrain.enterprises.services import enterprise_register
 from safetrain.people.models import Person, User
-from safetrain.people.selectors import person_get, person_list, person_lookup, user_list
+from safetrain.people.selectors import (
+    employment_form_param,
+    person_get,
+    person_list,
+    person_lookup,
+    user_list,
+)
 from safetrain.people.services import user_create
 from safetrain.regions.selectors import county_list
 from safetrain.web import labels
@@ -292,18 +298,20 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
                 return redirect("person_list")
             return HttpResponseRedirect(f"{reverse('person_list')}?{_qs(q=term)}")
     name = request.GET.get("q", "").strip()
+    form_value = employment_form_param(request.GET.get("form"))
     if looks_like_id_number(name):
         # an ID number typed into the address bar is not searched (it would sit in logs)
         messages.error(request, _("Search ID numbers with the search box, not in the address."))
         name = ""
     form = PersonSearchForm(initial={"q": name})
-    qs = person_list(viewer=viewer, search=name) if name else person_list(viewer=viewer)
+    qs = person_list(viewer=viewer, search=name, form=form_value)
     page = _page(request, qs, PERSON_PAGE)
     return render(
         request,
         "web/person_list.html",
         {
             "form": form,
+            "form_value": form_value,
             "q": name,
             "page": page,
             "rows": web_selectors.person_rows(list(page.object_list), today()),

@@ -52,6 +52,7 @@ def test_registered_with_its_headers():
     handler = registry.get("培训签到")
     assert isinstance(handler, AttendanceSheet)
     assert handler.headers == ["培训班编号", "培训班名称", "身份证号", "姓名", "签到时间"]
+    assert handler.optional_headers == ["课堂"]  # old files without it still import
 
 
 def test_rows_are_imported_as_attendance(world, past):
@@ -133,6 +134,7 @@ def test_export_then_import_changes_nothing(world, past):
             person_id_number(world["pa"]),
             world["pa"].name,
             fmt(Participant.objects.get(person=world["pa"]).checked_in_at),
+            "",  # 课堂: a session without classrooms
         ]
     ]
     assert list(registry.get("培训签到").export_rows(ExportScope(viewer=world["admin_c"]))) == []

@@ -43,3 +43,14 @@ STATUS_BADGES = {"in_post": "badge-ok", "on_leave": "badge-warn", "not_employed"
 @register.filter
 def status_badge(status: str) -> str:
     return STATUS_BADGES.get(status, "")
+
+
+@register.inclusion_tag("web/includes/form_filter.html")
+def form_filter(form_value: str = "", **keep: Any) -> dict[str, Any]:
+    """The employment-form (用工形式) filter of a list of persons, a GET form that keeps the
+    other parameters: {% form_filter form_value q=q code=code %}."""
+    return {
+        "form_value": form_value,
+        "keep": keep,
+        "employment_forms": [(code, labels.label("employment_form", code)) for code in labels.EMPLOYMENT_FORMS],
+    }
