@@ -2,6 +2,7 @@
 
 GET  /api/v1/sessions?state=upcoming|current|past
 GET  /api/v1/sessions/{id}
+GET  /api/v1/sessions/{id}/attendance?form=   (参训率 per classroom, enterprise and session)
 POST /api/v1/sessions/checkin   {"token"}   (a worker's phone app, after scanning the QR)
 GET  /api/v1/plans/progress?enterprise=CREDIT_CODE&year=&on=
 """
@@ -19,6 +20,7 @@ from safetrain.classes import selectors, services
 from safetrain.core.dates import today
 from safetrain.core.errors import NotFound
 from safetrain.enterprises.selectors import enterprise_get
+from safetrain.people.selectors import employment_form_param
 
 router = Router(tags=["classes 培训班与培训计划"])
 
@@ -39,6 +41,32 @@ class SessionOut(Schema):
     completed: bool
     roster: int
     attended: int
+
+
+class TallyOut(Schema):
+    key: str
+    label: str
+    region: str
+    is_main: bool
+    expected: int
+    attended: int
+    rate: str
+
+
+class AbsentOut(Schema):
+    name: str
+    id_number_masked: str
+    enterprise: str
+    venue: str
+
+
+class AttendanceOut(Schema):
+    session: int
+    form: str
+    venues: list[TallyOut]
+    enterprises: list[TallyOut]
+    total: TallyOut
+    absent: list[AbsentOut]
 
 
 class CheckinIn(Schema):
@@ -103,6 +131,36 @@ def session_get(request: HttpRequest, pk: int) -> dict[str, Any]:
     if row is None:
         raise NotFound("培训班不存在或不在您的辖区内")
     return _out(row)
+
+
+def _tally(t: Any) -> dict[str, Any]:
+    return {
+        "key": t.key,
+        "label": t.label,
+        "region": t.region,
+        "is_main": t.is_main,
+        "expected": t.expected,
+        "attended": t.attended,
+        "rate": t.percent,
+    }
+
+
+@router.get("/sessions/{int:pk}/attendance", response=AttendanceOut, summary="参训率（分课堂）")
+def session_attendance(request: HttpRequest, pk: int, form: str = "") -> dict[str, Any]:
+    viewer = request.user
+    session = selectors.session_get(viewer=viewer, pk=pk)  # type: ignore[arg-type]
+    if session is None:
+        raise NotFound("培训班不存在或不在您的辖区内")
+    value = employment_form_param(form, strict=True)
+    report = selectors.attendance_report(viewer=viewer, session=session, form=value)  # type: ignore[arg-type]
+    return {
+        "session": session.pk,
+        "form": value,
+        "venues": [_tally(t) for t in report.venues],
+        "enterprises": [_tally(t) for t in report.enterprises],
+        "total": _tally(report.total),
+        "absent": [vars(a) for a in report.absent],
+    }
 
 
 @router.post("/sessions/checkin", response=CheckinOut, summary="扫码签到")

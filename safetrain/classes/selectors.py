@@ -200,9 +200,7 @@ def attendance_report(
             t.expected += 1
             t.attended += int(came)
         if not came:
-            absent.append(
-                AbsentRow(p.person.name, p.person.id_number_masked, ent, tally.label)
-            )
+            absent.append(AbsentRow(p.person.name, p.person.id_number_masked, ent, tally.label))
     absent.sort(key=lambda a: (a.venue, a.enterprise, a.name))
     return AttendanceReport(
         session=session,

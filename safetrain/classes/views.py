@@ -144,9 +144,7 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     venue_choices = [(v.pk, v.name) for v in venues]
     posted_venue = request.method == "POST" and "venue-name" in request.POST
     form = RosterAddForm(None if posted_venue else request.POST or None, venues=venue_choices)
-    venue_form = VenueForm(
-        request.POST if posted_venue else None, regions=_venue_regions(session)
-    )
+    venue_form = VenueForm(request.POST if posted_venue else None, regions=_venue_regions(session))
     if posted_venue:
         if not manage:
             raise PermissionDenied
@@ -336,9 +334,7 @@ def qr_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _venue_tally(
-    viewer: User, session: TrainingSession, venue: Any
-) -> selectors.Tally:
+def _venue_tally(viewer: User, session: TrainingSession, venue: Any) -> selectors.Tally:
     report = selectors.attendance_report(viewer=viewer, session=session)
     if venue is None:
         return next((t for t in report.venues if t.is_main), report.total)

@@ -52,5 +52,7 @@ def form_filter(form_value: str = "", **keep: Any) -> dict[str, Any]:
     return {
         "form_value": form_value,
         "keep": keep,
-        "employment_forms": [(code, labels.label("employment_form", code)) for code in labels.EMPLOYMENT_FORMS],
+        "employment_forms": [
+            (code, labels.label("employment_form", code)) for code in labels.EMPLOYMENT_FORMS
+        ],
     }
