@@ -1,6 +1,6 @@
 """Certificates over the API: the ledger and one person's certificates (scoped like the pages).
 
-GET /api/v1/certificates/ledger?enterprise=&region=&state=&operation=&on=
+GET /api/v1/certificates/ledger?enterprise=&region=&state=&operation=&form=&on=
 GET /api/v1/certificates/persons/{id}?on=   (id = the opaque person id, never the ID number)
 """
 
@@ -17,6 +17,7 @@ from safetrain.certificates.schemas import LedgerOut, PersonCertificatesOut
 from safetrain.certificates.selectors import certificate_status, held_certificates, ledger
 from safetrain.core.dates import today
 from safetrain.core.errors import NotAllowed, NotFound, ValidationFailed
+from safetrain.people.selectors import employment_form_param
 
 router = Router(tags=["certificates 证书"])
 
@@ -34,9 +35,11 @@ def ledger_get(
     region: str = "",
     state: str = "",
     operation: str = "",
+    form: str = "",
     on: dt.date | None = None,
 ) -> dict[str, Any]:
     viewer = _viewer(request)
+    form = employment_form_param(form, strict=True)
     if not viewer.is_superuser and viewer.role not in LEDGER_ROLES:
         raise NotAllowed("无权查看持证台账")
     if state and state not in {s.value for s in CertState}:
@@ -51,6 +54,7 @@ def ledger_get(
         operation=operation or None,
         enterprise=enterprise or None,
         region=region or None,
+        form=form,
     )
     rows = []
     for r in result.rows:

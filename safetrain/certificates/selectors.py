@@ -344,12 +344,16 @@ def ledger(
     operation: str | None = None,
     enterprise: str | None = None,
     region: str | None = None,
+    form: str = "",
 ) -> Ledger:
     """The 特种作业人员及主要负责人安全管理人员持证台账 on D: one row per needed certificate of
     every person in post on D in scope who holds a special-operation post or is a high-risk
     principal/deputy/safety manager. `operation` is an operation code or "safety_management".
+    `form` keeps one employment form (用工形式) of the employment in post.
     Four queries whatever the number of rows."""
     emp_qs = employments_in_post(viewer=viewer, on=on, enterprise=enterprise, region=region)
+    if form:
+        emp_qs = emp_qs.filter(employment_form=form)
     employments = list(
         emp_qs.select_related("person", "enterprise", "enterprise__region", "enterprise__sector")
     )

@@ -87,7 +87,9 @@ def _apply_error(form: forms.Form, exc: ServiceError, mapping: dict[str, str]) -
 
 @login_required
 def ledger_view(request: HttpRequest) -> HttpResponse:
+    from safetrain.catalog.models import EmploymentForm
     from safetrain.enterprises.selectors import enterprise_list
+    from safetrain.people.selectors import employment_form_param
     from safetrain.regions.models import Region
 
     viewer = _require_role(request, LEDGER_ROLES)
@@ -98,6 +100,7 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
     operation = request.GET.get("operation", "").strip()
     enterprise = request.GET.get("enterprise", "").strip()
     region = request.GET.get("region", "").strip()
+    form_value = employment_form_param(request.GET.get("form"))
     result = ledger(
         viewer=viewer,
         on=on,
@@ -105,6 +108,7 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
         operation=operation or None,
         enterprise=enterprise or None,
         region=region or None,
+        form=form_value,
     )
     enterprises = list(enterprise_list(viewer=viewer))
     if request.GET.get("format") == "xlsx":
@@ -120,6 +124,8 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
             scope = Region.objects.filter(code=code).values_list("name", flat=True).first() or code
         if state:
             scope += f"（{STATE_LABELS[next(s for s in STATE_ORDER if s.value == state)]}）"
+        if form_value:
+            scope += f"（{EmploymentForm(form_value).label}）"
         content = ledger_workbook(result, scope_label=scope)
         response = HttpResponse(
             content,
@@ -149,6 +155,8 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
             "operation": operation,
             "enterprise": enterprise,
             "region": region,
+            "form_value": form_value,
+            "employment_forms": EmploymentForm.choices,
             "enterprises": enterprises,
             "regions": regions,
             "operations": SpecialOperation.objects.order_by("ordering"),

@@ -97,3 +97,65 @@ def enterprise_findings(request: HttpRequest, credit_code: str, on: str | None =
         "enterprise": ent.credit_code,
         "findings": [f.as_dict() for f in findings],
     }
+
+
+class BlockedPersonOut(Schema):
+    person: str  # the opaque person id
+    name: str
+    id_number_masked: str
+    role: str
+    post: str
+    employment_form: str
+    codes: list[str]
+
+
+class BlockedListOut(Schema):
+    as_of: str
+    enterprise: str
+    in_post: int
+    blocked: int
+    rows: list[BlockedPersonOut]
+
+
+@router.get(
+    "/enterprises/{credit_code}/blocked",
+    response=BlockedListOut,
+    summary="今日不得安排上岗名单（可按用工形式筛选）",
+)
+def enterprise_blocked(
+    request: HttpRequest,
+    credit_code: str,
+    on: str | None = None,
+    code: str = "",
+    form: str = "",
+) -> Any:
+    """The persons in post who may not work on the day (the 上岗管控 page's list); `code` keeps
+    one finding, `form` one employment form (用工形式, code or Chinese label)."""
+    from safetrain.compliance.pages import enterprise_control
+    from safetrain.core.errors import NotFound
+    from safetrain.enterprises.selectors import enterprise_get
+    from safetrain.people.selectors import employment_form_param
+
+    ent = enterprise_get(viewer=request.user, credit_code=credit_code)  # type: ignore[arg-type]
+    if ent is None:
+        raise NotFound("企业不存在或不在您的辖区内")
+    value = employment_form_param(form, strict=True)
+    control = enterprise_control(ent, _on(on), code=code.strip(), form=value)
+    return {
+        "as_of": control.on.isoformat(),
+        "enterprise": ent.credit_code,
+        "in_post": control.in_post,
+        "blocked": control.blocked,
+        "rows": [
+            {
+                "person": str(r.person.uid),
+                "name": r.person.name,
+                "id_number_masked": r.person.id_number_masked,
+                "role": r.role,
+                "post": r.post,
+                "employment_form": r.form,
+                "codes": r.codes,
+            }
+            for r in control.rows
+        ],
+    }

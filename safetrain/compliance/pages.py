@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from safetrain.catalog.models import EmploymentForm
 from safetrain.compliance.domain import IN_POST, NOT_EMPLOYED, ON_LEAVE, Evaluation, Finding
 from safetrain.compliance.engine import Scope, active_employments, evaluate_enterprise
 from safetrain.compliance.evaluation import evaluate_facts
@@ -225,10 +226,15 @@ class BlockedRow:
     role: str
     post: str
     findings: list[FindingView]
+    form: str = ""  # the employment form (用工形式) code
 
     @property
     def codes(self) -> list[str]:
         return [f.code for f in self.findings]
+
+    @property
+    def form_label(self) -> str:
+        return str(EmploymentForm(self.form).label) if self.form else ""
 
 
 @dataclass
@@ -272,9 +278,11 @@ def _from_cache(enterprise: Enterprise, on: dt.date) -> tuple[list[int], int, in
 
 
 def enterprise_control(
-    enterprise: Enterprise, on: dt.date | None = None, *, code: str = ""
+    enterprise: Enterprise, on: dt.date | None = None, *, code: str = "", form: str = ""
 ) -> Control:
     """Work clearance of an enterprise the caller may see (enterprises.selectors.enterprise_get).
+    `code` narrows the list to one finding, `form` to one employment form (用工形式); the
+    counts above the list stay the enterprise's.
 
     Persons in post with may_work false must not be scheduled. A fixed number of queries,
     whatever the number of persons (query-count test in tests/test_views.py)."""
@@ -312,24 +320,30 @@ def enterprise_control(
         counter.update(ev.blocking_codes)
     by_code = [(c, code_label(c, on), n) for c, n in sorted(counter.items(), key=lambda x: -x[1])]
     shown = [pid for pid, ev in blocked.items() if not code or code in ev.blocking_codes]
-    persons = {p.pk: p for p in Person.objects.filter(pk__in=shown)} if shown else {}
-    posts: dict[int, tuple[str, str]] = {}
+    posts: dict[int, tuple[str, str, str]] = {}
     if shown:
-        for emp in (
-            active_employments(Scope.for_enterprise(enterprise), on)
-            .filter(person_id__in=shown)
-            .prefetch_related("posts")
-        ):
+        emps = active_employments(Scope.for_enterprise(enterprise), on).filter(person_id__in=shown)
+        if form:
+            emps = emps.filter(employment_form=form)
+        for emp in emps.prefetch_related("posts"):
             held = sorted(
                 (p for p in emp.posts.all() if p.from_date <= on), key=lambda p: p.from_date
             )
-            posts[emp.person_id] = (emp.role_category, held[-1].title if held else "")
+            posts[emp.person_id] = (
+                emp.role_category,
+                held[-1].title if held else "",
+                emp.employment_form,
+            )
+        if form:
+            shown = [pid for pid in shown if pid in posts]
+    persons = {p.pk: p for p in Person.objects.filter(pk__in=shown)} if shown else {}
     rows = [
         BlockedRow(
             person=persons[pid],
-            role=ROLE_LABELS.get(posts.get(pid, ("", ""))[0], ""),
-            post=posts.get(pid, ("", ""))[1],
+            role=ROLE_LABELS.get(posts.get(pid, ("", "", ""))[0], ""),
+            post=posts.get(pid, ("", "", ""))[1],
             findings=[f for f in finding_views(blocked[pid].findings, on) if f.blocking],
+            form=posts.get(pid, ("", "", ""))[2],
         )
         for pid in shown
         if pid in persons
@@ -353,6 +367,7 @@ EXPORT_HEADERS = [
     "身份证号",
     "人员类别",
     "岗位",
+    "用工形式",
     "不得上岗原因",
     "整改要求",
     "依据",
@@ -379,12 +394,13 @@ def control_workbook(control: Control) -> bytes:
                 row.person.id_number_masked,
                 row.role,
                 row.post,
+                row.form_label,
                 "；".join(f.label for f in row.findings),
                 "；".join(f.remedy for f in row.findings),
                 "；".join(f.basis for f in row.findings),
             ]
         )
-    for col, width in zip("ABCDEFGH", (6, 10, 22, 16, 18, 36, 48, 60), strict=True):
+    for col, width in zip("ABCDEFGHI", (6, 10, 22, 16, 18, 10, 36, 48, 60), strict=True):
         ws.column_dimensions[col].width = width
     for r in ws.iter_rows(min_row=2):
         for cell in r:

@@ -14,13 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
+from safetrain.catalog.models import EmploymentForm
 from safetrain.compliance import pages
 from safetrain.core import dates
 from safetrain.core.dates import parse_iso_date
 from safetrain.enterprises.models import Enterprise
 from safetrain.enterprises.selectors import enterprise_get, enterprise_get_by_id
 from safetrain.people.models import Person, User
-from safetrain.people.selectors import person_get
+from safetrain.people.selectors import employment_form_param, person_get
 from safetrain.web.nav import SCOPED, effective_role
 from safetrain.web.views import roles_required
 
@@ -116,13 +117,16 @@ def enterprise_page(request: HttpRequest, credit_code: str) -> HttpResponse:
 def _control_page(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
     on, raw = _on(request)
     code = request.GET.get("code", "").strip()
-    control = pages.enterprise_control(enterprise, on, code=code)
+    form_value = employment_form_param(request.GET.get("form"))
+    control = pages.enterprise_control(enterprise, on, code=code, form=form_value)
     return render(
         request,
         "compliance/enterprise.html",
         {
             "control": control,
             "code": code,
+            "form_value": form_value,
+            "employment_forms": EmploymentForm.choices,
             "code_label": pages.code_label(code, on) if code else "",
             "on_raw": raw,
             "is_today": control.on == dates.today(),
@@ -134,7 +138,12 @@ def _control_page(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
 def enterprise_export(request: HttpRequest, credit_code: str) -> HttpResponse:
     enterprise = _enterprise(request, credit_code)
     on, _raw = _on(request)
-    control = pages.enterprise_control(enterprise, on, code=request.GET.get("code", "").strip())
+    control = pages.enterprise_control(
+        enterprise,
+        on,
+        code=request.GET.get("code", "").strip(),
+        form=employment_form_param(request.GET.get("form")),
+    )
     filename = f"{enterprise.credit_code}-{on.isoformat()}-今日不得安排上岗.xlsx"
     return HttpResponse(
         pages.control_workbook(control),

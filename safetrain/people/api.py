@@ -39,6 +39,7 @@ from safetrain.people.schemas import (
 )
 from safetrain.people.selectors import (
     active_employment,
+    employment_form_param,
     employment_get,
     person_employments,
     person_get,
@@ -149,15 +150,19 @@ def list_persons(
     paging: Query[PageParams],
     q: str = "",
     enterprise: str | None = None,
+    form: str = "",
 ) -> dict[str, Any]:
+    """`form`: an employment form (用工形式, code or Chinese label): persons whose employment
+    active today has it (at `enterprise` when given)."""
     viewer = _viewer(request)
+    form = employment_form_param(form, strict=True)
     if looks_like_id_number(q):
         raise ValidationFailed(
             "身份证号不能出现在网址中，请使用 POST /api/v1/persons/lookup",
             fields={"q": "请勿在查询参数中使用身份证号"},
         )
     enterprise_id = get_visible_enterprise(viewer, enterprise).pk if enterprise else None
-    rows = person_list(viewer=viewer, search=q, enterprise_id=enterprise_id)
+    rows = person_list(viewer=viewer, search=q, enterprise_id=enterprise_id, form=form)
     return paginate(rows, paging, PersonOut.of)
 
 

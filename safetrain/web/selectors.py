@@ -83,13 +83,16 @@ def on_leave(employment: Employment, on: dt.date) -> bool:
     )
 
 
-def enterprise_staff(*, viewer: User, enterprise: Enterprise, on: dt.date) -> QuerySet[Employment]:
-    """Employments of the enterprise active on a day, with posts and leaves prefetched."""
-    return (
-        employment_list(viewer=viewer, active_on=on)
-        .filter(enterprise=enterprise)
-        .prefetch_related(_posts_prefetch(), "leaves")
-        .order_by("role_category", "person__name", "person_id")
+def enterprise_staff(
+    *, viewer: User, enterprise: Enterprise, on: dt.date, form: str = ""
+) -> QuerySet[Employment]:
+    """Employments of the enterprise active on a day, with posts and leaves prefetched;
+    `form` keeps one employment form (用工形式)."""
+    qs = employment_list(viewer=viewer, active_on=on).filter(enterprise=enterprise)
+    if form:
+        qs = qs.filter(employment_form=form)
+    return qs.prefetch_related(_posts_prefetch(), "leaves").order_by(
+        "role_category", "person__name", "person_id"
     )
 
 

@@ -179,7 +179,10 @@ def enterprise_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     if enterprise is None:
         raise Http404
     on = today()
-    staff = web_selectors.enterprise_staff(viewer=viewer, enterprise=enterprise, on=on)
+    form_value = employment_form_param(request.GET.get("form"))
+    staff = web_selectors.enterprise_staff(
+        viewer=viewer, enterprise=enterprise, on=on, form=form_value
+    )
     page = _page(request, staff, STAFF_PAGE)
     rows = [
         (emp, web_selectors.current_post(emp, on), web_selectors.on_leave(emp, on))
@@ -193,6 +196,7 @@ def enterprise_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
             "tree": web_selectors.org_tree(enterprise=enterprise),
             "page": page,
             "rows": rows,
+            "form_value": form_value,
             "can_edit": effective_role(viewer) in ADMINS,
             "sections": render_enterprise_sections(enterprise, viewer, request),
         },

@@ -218,7 +218,7 @@ def test_excel_export(world):
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == EXPORT_HEADERS
     assert len(rows) == 2
-    n, name, masked, role, _post, reason, remedy, basis = rows[1]
+    n, name, masked, role, _post, form, reason, remedy, basis = rows[1]
     assert (n, name, masked, role) == (
         1,
         "王三违",
