@@ -57,6 +57,67 @@ def _people(
     return out
 
 
+LIVE_TITLE = "矿山企业主要负责人专题安全教育培训（主课堂+分课堂）"
+
+
+def _live_classrooms(ctx: DemoContext, anchor: dt.date, rng) -> None:  # type: ignore[no-untyped-def]
+    """A past three-day city session for principals with a main classroom (city bureau) and
+    sub-classrooms in two other counties; some principals absent, so the per-classroom
+    participation report (参训率) has something to show. Not completed: the organiser can do it."""
+    day = anchor - dt.timedelta(days=12)
+    session = _session(
+        ctx,
+        title=LIVE_TITLE,
+        organiser="city",
+        audience="principal",
+        kind="special",
+        starts_at=_at(day, 9, 0),
+        ends_at=_at(day + dt.timedelta(days=2), 17, 0),
+        hours="24",
+        trainer_name="晋城市应急管理局",
+        venue="晋城市应急管理局培训中心",
+    )
+    if session.venues.exists():
+        return
+    by_county: dict[str, list[Person]] = {}
+    for county in Region.objects.filter(parent_id="140500").order_by("code"):
+        found = _people(ctx, roles=("principal",), county=county.code, day=day)
+        if found:
+            by_county[county.code] = found[:8]
+    if not by_county:
+        return
+    counties = sorted(by_county, key=lambda c: -len(by_county[c]))
+    main = services.venue_add(
+        actor=None,
+        session=session,
+        name="市局主课堂",
+        region=Region.objects.get(code="140500"),
+        is_main=True,
+        address="晋城市应急管理局培训中心",
+    )
+    rooms = [(main, by_county[counties[0]])]
+    for code in counties[1:3]:
+        region = Region.objects.get(code=code)
+        room = services.venue_add(
+            actor=None,
+            session=session,
+            name=f"{region.name}分课堂",
+            region=region,
+            address=f"{region.name}应急管理局视频会议室",
+        )
+        rooms.append((room, by_county[code]))
+    for room, persons in rooms:
+        services.roster_add(actor=None, session=session, persons=persons, venue=room)
+        present = [p for p in persons if rng.random() < 0.8] or persons[:1]
+        services.attendance_mark(
+            actor=None,
+            session=session,
+            persons=present,
+            method=CheckInMethod.QR,
+            at=_at(day, 8, 45),
+        )
+
+
 def classes(ctx: DemoContext) -> None:
     anchor = ctx.anchor
     mine = ctx.enterprises[ctx.flagship.credit_code]
@@ -190,6 +251,10 @@ def classes(ctx: DemoContext) -> None:
         trainer_name="王安全",
         venue="矿调度楼三楼培训室",
     )
+
+    # 6. the city's principals training, "主课堂 + 分课堂" (the notice §三(一)): the lecture at the
+    # city bureau, followed live in two counties; each classroom has its own roster and QR code
+    _live_classrooms(ctx, anchor, rng)
 
     # the mine's annual plan
     plan = TrainingPlan.objects.filter(enterprise=mine, year=anchor.year).first()

@@ -131,3 +131,21 @@ def test_every_demo_course_can_be_completed(small_demo):
     for course in courses:
         seconds = sum(lesson.duration_seconds for lesson in course.lessons.all())
         assert seconds >= course.hours * 2700, course.title
+
+
+def test_small_demo_has_a_session_with_a_main_and_two_sub_classrooms(small_demo):
+    from safetrain.classes.models import TrainingSession
+    from safetrain.classes.selectors import attendance_report
+    from safetrain.demo.steps.classes import LIVE_TITLE
+    from safetrain.people.models import Employment
+
+    session = TrainingSession.objects.get(title=LIVE_TITLE)
+    venues = list(session.venues.order_by("-is_main", "id"))
+    assert [v.is_main for v in venues] == [True, False, False]
+    assert len({v.region_id for v in venues}) == 3
+    report = attendance_report(viewer=User.objects.get(username="demo-city"), session=session)
+    assert all(t.expected > 0 for t in report.venues)
+    assert 0 < report.total.attended <= report.total.expected
+    # dispatched and temporary workers are part of the demo
+    forms = set(Employment.objects.values_list("employment_form", flat=True))
+    assert {"dispatched", "temporary"} <= forms
