@@ -64,7 +64,9 @@ class RosterAddForm(forms.Form):
     )
     venue = forms.ChoiceField(label=_("Classroom"), required=False)
 
-    def __init__(self, *args: Any, venues: list[tuple[int, str]] | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, venues: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if venues:
             self.fields["venue"].choices = [("", _("Main classroom")), *venues]  # type: ignore[attr-defined]
@@ -79,7 +81,8 @@ class VenueForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=128, required=False)
 
     def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, prefix="venue", **kwargs)
+        kwargs.setdefault("prefix", "venue")
+        super().__init__(*args, **kwargs)
         self.fields["region"].choices = regions  # type: ignore[attr-defined]
 
 
