@@ -402,6 +402,25 @@ def venue_add(
         )
 
 
+def venue_remove(*, actor: User | None, venue: Venue) -> None:
+    """Remove a classroom added by mistake: only while nobody is on its roster and the session
+    is not completed; the main classroom only when it is the last one."""
+    session = venue.session
+    check_may_manage(actor, session)
+    if session.completed_at is not None:
+        raise Conflict("培训班已结业，不能再调整课堂", code="session_completed")
+    with transaction.atomic():
+        TrainingSession.objects.select_for_update().get(pk=session.pk)
+        if Participant.objects.filter(venue=venue).exists():
+            raise Conflict(
+                f"“{venue.name}”的名单上还有人员，请先将他们移出或调到其他课堂",
+                code="venue_in_use",
+            )
+        if venue.is_main and Venue.objects.filter(session=session).exclude(pk=venue.pk).exists():
+            raise Conflict("请先移除各分课堂，再移除主课堂", code="venue_in_use")
+        venue.delete()
+
+
 def main_venue(session: TrainingSession) -> Venue | None:
     return Venue.objects.filter(session=session, is_main=True).first()
 

@@ -12,6 +12,11 @@ urlpatterns = [
     path("mine/", views.my_sessions_view, name="mine"),
     path("sessions/<int:pk>/", views.session_detail_view, name="detail"),
     path("sessions/<int:pk>/qr/", views.qr_view, name="qr"),
+    path(
+        "sessions/<int:pk>/venues/<int:venue>/remove/",
+        views.venue_remove_view,
+        name="venue_remove",
+    ),
     path("sessions/<int:pk>/report/", views.report_view, name="report"),
     path("sessions/<int:pk>/report.xlsx", views.report_export_view, name="report_export"),
     path("sessions/<int:pk>/attendance/", views.attendance_view, name="attendance"),

@@ -269,6 +269,23 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def venue_remove_view(request: HttpRequest, pk: int, venue: int) -> HttpResponse:
+    viewer = _viewer(request, ORGANISERS)
+    session = _session(viewer, pk)
+    row = session.venues.filter(pk=venue).select_related("session").first()
+    if row is None:
+        raise Http404
+    try:
+        services.venue_remove(actor=viewer, venue=row)
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("classes:detail", pk=session.pk)
+
+
+@require_POST
+@login_required
 def roster_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request, ORGANISERS)
     session = _session(viewer, pk)

@@ -396,3 +396,22 @@ def test_attendance_over_the_api(client, world, live):
     auth_a = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=world['admin_b'])}"}
     mine = client.get(f"/api/v1/sessions/{s.pk}/attendance", **auth_a).json()
     assert mine["total"]["expected"] == 1
+
+
+def test_an_empty_classroom_can_be_removed(client, world, live):
+    s = live["session"]
+    spare = services.venue_add(
+        actor=world["city"], session=s, name="空课堂", region=region("140521")
+    )
+    with pytest.raises(Conflict) as exc:
+        services.venue_remove(actor=world["city"], venue=live["urban"])
+    assert exc.value.code == "venue_in_use"
+    with pytest.raises(Conflict):
+        services.venue_remove(actor=world["city"], venue=live["main"])
+    with pytest.raises(NotAllowed):
+        services.venue_remove(actor=world["county"], venue=spare)
+    client.force_login(world["city"])
+    resp = client.post(reverse("classes:venue_remove", args=[s.pk, spare.pk]))
+    assert resp.status_code == 302 and not Venue.objects.filter(pk=spare.pk).exists()
+    resp = client.post(reverse("classes:venue_remove", args=[s.pk, live["urban"].pk]))
+    assert resp.status_code == 302 and Venue.objects.filter(pk=live["urban"].pk).exists()
