@@ -25,6 +25,13 @@ from safetrain.people.selectors import employment_form_param
 router = Router(tags=["classes 培训班与培训计划"])
 
 
+class VenueOut(Schema):
+    id: int
+    name: str
+    region: str
+    is_main: bool
+
+
 class SessionOut(Schema):
     id: int
     title: str
@@ -41,6 +48,7 @@ class SessionOut(Schema):
     completed: bool
     roster: int
     attended: int
+    venues: list[VenueOut]
 
 
 class TallyOut(Schema):
@@ -116,18 +124,28 @@ def _out(s: Any) -> dict[str, Any]:
         "completed": s.completed_at is not None,
         "roster": s.roster_count,
         "attended": s.attended_count,
+        "venues": [
+            {"id": v.pk, "name": v.name, "region": v.region_id, "is_main": v.is_main}
+            for v in s.venues.all()
+        ],
     }
 
 
 @router.get("/sessions", response=list[SessionOut], summary="培训班列表")
 def sessions_get(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
-    rows = selectors.session_list(viewer=request.user, state=state, on=timezone.now())[:500]  # type: ignore[arg-type]
+    rows = selectors.session_list(viewer=request.user, state=state, on=timezone.now())  # type: ignore[arg-type]
+    rows = rows.prefetch_related("venues")[:500]
     return [_out(s) for s in rows]
 
 
 @router.get("/sessions/{int:pk}", response=SessionOut, summary="培训班")
 def session_get(request: HttpRequest, pk: int) -> dict[str, Any]:
-    row = selectors.session_list(viewer=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+    row = (
+        selectors.session_list(viewer=request.user)  # type: ignore[arg-type]
+        .prefetch_related("venues")
+        .filter(pk=pk)
+        .first()
+    )
     if row is None:
         raise NotFound("培训班不存在或不在您的辖区内")
     return _out(row)

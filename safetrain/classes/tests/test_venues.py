@@ -415,3 +415,22 @@ def test_an_empty_classroom_can_be_removed(client, world, live):
     assert resp.status_code == 302 and not Venue.objects.filter(pk=spare.pk).exists()
     resp = client.post(reverse("classes:venue_remove", args=[s.pk, live["urban"].pk]))
     assert resp.status_code == 302 and Venue.objects.filter(pk=live["urban"].pk).exists()
+
+
+def test_sessions_api_lists_the_classrooms(client, world, live, django_assert_max_num_queries):
+    from safetrain.people.services import token_create
+
+    for i in range(3):
+        make_session(actor=world["city"], audience="principal", title=f"另一班{i}")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=world['city'])}"}
+    with django_assert_max_num_queries(7):
+        rows = client.get("/api/v1/sessions", **auth).json()
+    one = next(r for r in rows if r["id"] == live["session"].pk)
+    assert [(v["name"], v["region"], v["is_main"]) for v in one["venues"]] == [
+        ("市局主课堂", "140500", True),
+        ("城区分课堂", "140502", False),
+        ("高平市分课堂", "140581", False),
+    ]
+    assert all(r["venues"] == [] for r in rows if r["id"] != live["session"].pk)
+    body = client.get(f"/api/v1/sessions/{live['session'].pk}", **auth).json()
+    assert len(body["venues"]) == 3 and body["roster"] == 5
