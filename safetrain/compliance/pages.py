@@ -446,11 +446,23 @@ def person_todos(person: Person) -> tuple[list[TodoItem], list[TodoItem]]:
     return open_items, cleared
 
 
-def enterprise_todos(enterprise: Enterprise) -> tuple[list[TodoGroup], list[TodoItem]]:
+def enterprise_todos(
+    enterprise: Enterprise, *, form: str = ""
+) -> tuple[list[TodoGroup], list[TodoItem]]:
     """Open items of an enterprise grouped by kind, then finding; and the 30 latest cleared.
+    `form` keeps the persons whose employment there today has that employment form (用工形式).
     Three queries."""
+    base = TodoItem.objects.filter(enterprise=enterprise)
+    if form:
+        from safetrain.people.selectors import employed_with_form
+
+        base = base.filter(
+            person_id__in=employed_with_form(
+                form=form, on=dates.today(), enterprise_id=enterprise.pk
+            )
+        )
     items = list(
-        TodoItem.objects.filter(enterprise=enterprise, cleared_on__isnull=True)
+        base.filter(cleared_on__isnull=True)
         .select_related("person")
         .order_by("code", "created_on", "person__name", "id")
     )
@@ -469,7 +481,7 @@ def enterprise_todos(enterprise: Enterprise) -> tuple[list[TodoGroup], list[Todo
                 )
             )
     cleared = list(
-        TodoItem.objects.filter(enterprise=enterprise, cleared_on__isnull=False)
+        base.filter(cleared_on__isnull=False)
         .select_related("person")
         .order_by("-cleared_on", "-id")[:30]
     )

@@ -173,7 +173,8 @@ def enterprise_remedial(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 
 def _remedial_page(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
-    groups, cleared = pages.enterprise_todos(enterprise)
+    form_value = employment_form_param(request.GET.get("form"))
+    groups, cleared = pages.enterprise_todos(enterprise, form=form_value)
     viewer = _viewer(request)
     return render(
         request,
@@ -183,6 +184,7 @@ def _remedial_page(request: HttpRequest, enterprise: Enterprise) -> HttpResponse
             "groups": groups,
             "cleared": cleared,
             "open_count": sum(g.count for g in groups),
+            "form_value": form_value,
             "can_record": effective_role(viewer) == "enterprise_admin"
             and viewer.enterprise_id == enterprise.pk,
         },

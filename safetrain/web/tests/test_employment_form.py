@@ -190,3 +190,15 @@ def test_api_lists_take_form(client, forms_world):
         "HTTP_AUTHORIZATION": f"Bearer {token_create(user=make_user('county_admin', region='140581'))}"
     }
     assert client.get(f"/api/v1/enterprises/{code}/blocked", **other).status_code == 404
+
+
+def test_remedial_todos_filter_by_form(client, forms_world):
+    from safetrain.compliance.services import recompute_all
+
+    recompute_all()
+    client.force_login(forms_world["admin"])
+    url = reverse("compliance:remedial_mine")
+    everyone = client.get(url).content.decode()
+    assert {"contract", "dispatched", "temporary"} <= names(everyone, forms_world, *ALL)
+    html = client.get(url + "?form=dispatched").content.decode()
+    assert names(html, forms_world, "contract", "dispatched", "temporary") == {"dispatched"}
