@@ -142,3 +142,8 @@ def test_participation_report_per_classroom_on_a_phone(phone_page, live_server):
     assert "刘厂长" in absent and "杨经理" in absent and "高总" not in absent
     assert phone.evaluate(NO_OVERFLOW)
     screenshot(phone, "classes-phone-venue-report")
+    # the session page lists the classrooms, each with its QR code
+    phone.goto(f"{base}/classes/sessions/{session.pk}/")
+    assert phone.locator("[data-testid=venue-qr]").count() == 3
+    assert phone.evaluate(NO_OVERFLOW)
+    screenshot(phone, "classes-phone-venues")
