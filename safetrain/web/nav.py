@@ -62,6 +62,7 @@ NAV: list[NavItem] = [
     NavItem(_("Correction orders"), "inspections:orders", SCOPED),
     NavItem(_("Spot-check retests"), "inspections:retests", frozenset({"enterprise_admin"})),
     NavItem(_("Campaign calendar"), "inspections:calendar", frozenset(ADMINS | {"inspector"})),
+    NavItem(_("Double-random draws"), "inspections:draws", SCOPED),
     NavItem(_("Dashboards"), "dashboards:home", SCOPED, "dashboard"),
     NavItem(_("Notices"), "dashboards:notices", SCOPED, "notice"),
     NavItem(_("Exams"), "exams:index", frozenset(SCOPED | {"worker"}), "exam"),
