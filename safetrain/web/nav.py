@@ -69,6 +69,7 @@ NAV: list[NavItem] = [
     NavItem(_("Training sessions"), "classes:list", frozenset(SCOPED | {"trainer"}), "classes"),
     NavItem(_("Training plans"), "classes:plans", frozenset(ADMINS | {"enterprise_admin"})),
     NavItem(_("My training sessions"), "classes:mine", frozenset({"worker"})),
+    NavItem(_("Questionnaires"), "surveys:mine", frozenset({"worker"})),
 ]
 
 

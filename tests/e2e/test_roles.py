@@ -52,6 +52,7 @@ ADDED: dict[str, dict[str, set[str]]] = {
         },
         "enterprise_admin": {"责令改正", "抽考复训复考", "双随机抽查"},
     },
+    "surveys": {"worker": {"问卷调查"}},
     "dashboards": {r: {"监管看板", "通报"} for r in (*ADMINS, "enterprise_admin", "inspector")},
     "questions": {
         **{r: {"题库"} for r in (*ADMINS, "enterprise_admin", "trainer")},
