@@ -8,7 +8,6 @@ from django.utils.safestring import SafeString, mark_safe
 from safetrain.surveys.selectors import OptionCount
 
 ROW = 34
-LABEL_W = 0  # labels sit above each bar: phone screens are narrow
 
 
 def bar_chart(options: list[OptionCount], *, title: str = "") -> SafeString:
@@ -19,7 +18,7 @@ def bar_chart(options: list[OptionCount], *, title: str = "") -> SafeString:
     parts = [
         f'<svg class="bar-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
-        f'style="max-width:{width * 2}px">'
+        f'style="max-width:420px">'
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
