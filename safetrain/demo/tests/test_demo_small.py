@@ -131,3 +131,20 @@ def test_every_demo_course_can_be_completed(small_demo):
     for course in courses:
         seconds = sum(lesson.duration_seconds for lesson in course.lessons.all())
         assert seconds >= course.hours * 2700, course.title
+
+
+def test_small_demo_has_a_published_draw_and_an_answered_questionnaire(small_demo):
+    from safetrain.inspections.models import Draw
+    from safetrain.inspections.planning import draw_replay
+    from safetrain.surveys.models import Survey
+
+    draw = Draw.objects.get()
+    assert draw.plan is not None and len(draw.result) == draw.count >= 1
+    assert draw_replay(draw) == draw.result
+    assert all(p.inspection.status == "planned" for p in draw.pairs.all())
+    survey = Survey.objects.get()
+    assert survey.state == "open" and survey.responses.count() >= 3
+    from safetrain.surveys.selectors import has_answered
+
+    # the demo worker can still try it
+    assert not has_answered(survey, User.objects.get(username="demo-worker"))
