@@ -324,7 +324,7 @@ def _draw_regions_q(viewer: User) -> Q:
         return Q()
     if role in ("county_admin", "inspector") and viewer.region_id:
         return Q(region_id__in=[viewer.region_id, CITY_CODE])
-    if role == "enterprise_admin" and viewer.enterprise_id:
+    if role == "enterprise_admin" and viewer.enterprise is not None:
         return Q(region_id__in=[viewer.enterprise.region_id, CITY_CODE])
     return Q(pk__in=[])
 

@@ -25,7 +25,8 @@ def inspection_section(
         return None
     rows = []
     for s in surveys:
-        shown = s.state != "draft" and (bureau or s.answered >= MIN_FOR_ENTERPRISE)
+        answered = int(getattr(s, "answered", 0))  # annotated by surveys_of
+        shown = s.state != "draft" and (bureau or answered >= MIN_FOR_ENTERPRISE)
         result = results(s, with_texts=bureau) if shown else None
         charts = (
             [
