@@ -159,3 +159,17 @@ def test_planned_inspection_is_listed_and_carried_out(client, zz):
     others = [u for u in zz["insp"] if u not in inspection.assigned.all()]
     client.force_login(others[0])
     assert 'data-testid="planned"' not in client.get(reverse("inspections:index")).content.decode()
+
+
+def test_draws_api_lists_published_draws_in_scope(client, zz):
+    from safetrain.inspections import planning
+
+    draw = planning.draw_publish(actor=zz["admin"], region_code="140525", count=2, seed="11")
+    client.force_login(zz["ent_admin"])
+    data = client.get("/api/v1/inspections/draws").json()
+    assert data["count"] == 1 and data["items"][0]["seed"] == "11"
+    one = client.get(f"/api/v1/inspections/draws/{draw.pk}").json()
+    assert one["pairs"] == draw.result and one["inputs_digest"] == draw.inputs_digest
+    client.force_login(zz["gp_ent_admin"])
+    assert client.get("/api/v1/inspections/draws").json()["count"] == 0
+    assert client.get(f"/api/v1/inspections/draws/{draw.pk}").status_code == 404
