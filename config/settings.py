@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "safetrain.study",
     "safetrain.exams",
     "safetrain.classes",
+    "safetrain.surveys",
     "safetrain.web",
     "safetrain.demo",
 ]

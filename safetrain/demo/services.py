@@ -20,6 +20,7 @@ from .generators import JinchengGenerator
 from .models import DemoState
 from .reset import wipe_non_reference
 from .steps import STEPS
+from .steps.doublerandom import EXTRA_USERNAMES_RE
 
 DEMO_USERNAMES = (
     "demo-city",
@@ -48,7 +49,9 @@ def foreign_rows() -> dict[str, int]:
     counts = {
         "enterprises": Enterprise.objects.exclude(source=seed).count(),
         "persons": Person.objects.exclude(source=seed).count(),
-        "accounts": User.objects.exclude(username__in=DEMO_USERNAMES).count(),
+        "accounts": User.objects.exclude(username__in=DEMO_USERNAMES)
+        .exclude(username__regex=EXTRA_USERNAMES_RE)
+        .count(),
     }
     return {k: v for k, v in counts.items() if v}
 

@@ -178,3 +178,51 @@ def penalty_add(request: HttpRequest, number: str, payload: PenaltyIn) -> Any:
     )
     fresh = selectors.order_list(viewer=request.user).get(pk=order.pk)  # type: ignore[arg-type]
     return Status(201, order_out(fresh, dates.today()))
+
+
+# ------------------------------------------------------------------------------ 双随机 (一公开)
+
+
+class DrawPairOut(Schema):
+    enterprise: str
+    inspectors: list[str]
+
+
+class DrawOut(Schema):
+    id: int
+    region: str
+    plan: str | None
+    on: str
+    published_at: str
+    count: int
+    seed: str
+    inputs_digest: str
+    pairs: list[DrawPairOut]
+
+
+def draw_out(draw: Any) -> dict[str, Any]:
+    return {
+        "id": draw.pk,
+        "region": draw.region_id,
+        "plan": draw.plan.title if draw.plan else None,
+        "on": draw.on.isoformat(),
+        "published_at": draw.published_at.isoformat(),
+        "count": draw.count,
+        "seed": draw.seed,
+        "inputs_digest": draw.inputs_digest,
+        "pairs": draw.result,
+    }
+
+
+@router.get("/draws", response=Page[DrawOut])
+def draws(request: HttpRequest, paging: Query[PageParams]) -> Any:
+    """Published 双随机 draws visible to the caller (everyone in scope, as the web page)."""
+    return paginate(selectors.draw_list(viewer=request.user), paging, draw_out)  # type: ignore[arg-type]
+
+
+@router.get("/draws/{draw_id}", response=DrawOut)
+def draw_get(request: HttpRequest, draw_id: int) -> Any:
+    draw = selectors.draw_get(viewer=request.user, pk=draw_id)  # type: ignore[arg-type]
+    if draw is None:
+        raise NotFound("抽取记录不存在或不在您的范围内")
+    return draw_out(draw)

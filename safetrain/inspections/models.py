@@ -36,6 +36,11 @@ class Inspection(models.Model):
     date = models.DateField()
     methods = models.JSONField(default=list)  # Method values
     findings = models.TextField(blank=True, default="")
+    # planned: drawn by 双随机 (DrawPair), to do by the assigned inspectors; done: carried out
+    status = models.CharField(max_length=8, default="done", db_default="done")
+    assigned = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_inspections"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,6 +49,10 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.date}"
+
+    @property
+    def planned(self) -> bool:
+        return self.status == "planned"
 
     @property
     def method_labels(self) -> list[str]:
@@ -189,3 +198,130 @@ class PlanSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} {self.region_id} {self.submitted_on}"
+
+
+# ------------------------------------------------------------------------------ 双随机 (§五(四))
+
+
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", "待检查"
+    DONE = "done", "已检查"
+
+
+class EnforcementPlan(models.Model):
+    """A bureau's yearly enforcement plan (年度执法计划): the enterprises it means to inspect.
+    The bureau is a region (the city 140500 or a county); one plan per bureau and year."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=128)
+    note = models.TextField(blank=True, default="")
+    enterprises = models.ManyToManyField(
+        "enterprises.Enterprise", through="PlanEnterprise", related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "region_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="enforcement_plan_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year} {self.title}"
+
+
+class PlanEnterprise(models.Model):
+    plan = models.ForeignKey(EnforcementPlan, on_delete=models.CASCADE, related_name="entries")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["enterprise__credit_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "enterprise"], name="plan_enterprise_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.enterprise_id}"
+
+
+class ConflictOfInterest(models.Model):
+    """A recorded conflict of interest (利害关系回避): this inspector never inspects that
+    enterprise in a draw."""
+
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=255)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["inspector__username", "enterprise__credit_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspector", "enterprise"], name="conflict_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspector_id} × {self.enterprise_id}"
+
+
+class Draw(models.Model):
+    """A published 双随机 draw: its seed, the inputs (enterprises with their risk weights, the
+    roster, the conflicts) with their digest, and the result. Recorded = published (一公开)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(
+        EnforcementPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="draws"
+    )
+    on = models.DateField()  # the day the risk weights were computed for
+    count = models.PositiveIntegerField()
+    seed = models.CharField(max_length=32)
+    inputs = models.JSONField()
+    inputs_digest = models.CharField(max_length=64)
+    result = models.JSONField()  # [{"enterprise": code, "inspectors": [usernames]}]
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.on} seed {self.seed}"
+
+
+class DrawPair(models.Model):
+    """One enterprise drawn, its two inspectors, and the inspection to do it became."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="pairs")
+    position = models.PositiveSmallIntegerField()
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+    )
+    weight = models.DecimalField(max_digits=8, decimal_places=3)
+    inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    inspection = models.OneToOneField(
+        Inspection, null=True, blank=True, on_delete=models.SET_NULL, related_name="draw_pair"
+    )
+
+    class Meta:
+        ordering = ["draw", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "enterprise"], name="draw_enterprise_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}#{self.position} {self.enterprise_id}"

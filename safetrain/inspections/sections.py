@@ -3,12 +3,21 @@ recent inspections, and for inspectors and bureau admins the buttons to inspect 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from safetrain.core import dates
 from safetrain.enterprises.models import Enterprise
 from safetrain.people.models import User
 from safetrain.web.nav import effective_role
+
+if TYPE_CHECKING:
+    from safetrain.inspections.models import Inspection
+
+# Sections other apps add to the inspection page (safetrain.surveys: the questionnaires):
+# f(inspection, viewer) -> (title, template, context) or None to show nothing.
+InspectionSection = Callable[["Inspection", User], "tuple[str, str, dict[str, Any]] | None"]
+inspection_sections: list[InspectionSection] = []
 
 
 def enterprise_section(enterprise: Enterprise, viewer: User) -> tuple[str, str, dict[str, Any]]:

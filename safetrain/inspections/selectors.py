@@ -12,11 +12,15 @@ from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from safetrain.compliance.pages import code_label
 from safetrain.core import dates
-from safetrain.core.scope import enterprise_q, region_codes
+from safetrain.core.scope import enterprise_q, is_citywide, region_codes
 from safetrain.enterprises.models import Enterprise
 from safetrain.inspections.models import (
     CheckedPerson,
+    ConflictOfInterest,
     CorrectionOrder,
+    Draw,
+    DrawPair,
+    EnforcementPlan,
     Inspection,
     OrderItem,
     PlanSubmission,
@@ -24,6 +28,7 @@ from safetrain.inspections.models import (
 )
 from safetrain.people.models import Person, User
 from safetrain.regions.models import CITY_CODE, Region
+from safetrain.web.nav import effective_role
 
 STATES = ("open", "overdue", "closed")
 
@@ -281,3 +286,81 @@ def plan_submissions(*, viewer: User, campaign: str) -> list[tuple[Region, list[
     ):
         subs[s.region_id].append(s)
     return [(r, subs[r.code]) for r in wanted]
+
+
+# ------------------------------------------------------------------------------ 双随机
+
+
+def plan_list(*, viewer: User) -> QuerySet[EnforcementPlan]:
+    """Enforcement plans of the bureaus the viewer covers: the city sees every plan, a county
+    bureau (admin, inspectors) its own county's; other roles none."""
+    if effective_role(viewer) not in ("city_admin", "county_admin", "inspector"):
+        return EnforcementPlan.objects.none()
+    codes = region_codes(viewer)
+    qs = EnforcementPlan.objects.select_related("region").annotate(size=Count("entries"))
+    return qs if codes is None else qs.filter(region_id__in=codes)
+
+
+def plan_get(*, viewer: User, pk: int) -> EnforcementPlan | None:
+    return plan_list(viewer=viewer).filter(pk=pk).first()
+
+
+def plan_entries(plan: EnforcementPlan) -> list[Enterprise]:
+    return list(
+        Enterprise.objects.filter(pk__in=plan.entries.values("enterprise_id"))
+        .select_related("region", "sector")
+        .order_by("region_id", "name")
+    )
+
+
+def _draw_regions_q(viewer: User) -> Q:
+    """Published draws are public to everyone in scope (一公开): the city sees all; a county
+    bureau its county's and the city's; an enterprise admin those of its county and the
+    city's (a city draw may draw any enterprise)."""
+    role = effective_role(viewer)
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Q(pk__in=[])
+    if is_citywide(viewer):
+        return Q()
+    if role in ("county_admin", "inspector") and viewer.region_id:
+        return Q(region_id__in=[viewer.region_id, CITY_CODE])
+    if role == "enterprise_admin" and viewer.enterprise is not None:
+        return Q(region_id__in=[viewer.enterprise.region_id, CITY_CODE])
+    return Q(pk__in=[])
+
+
+def draw_list(*, viewer: User) -> QuerySet[Draw]:
+    return Draw.objects.filter(_draw_regions_q(viewer)).select_related("region", "plan", "drawn_by")
+
+
+def draw_get(*, viewer: User, pk: int) -> Draw | None:
+    return draw_list(viewer=viewer).filter(pk=pk).first()
+
+
+def draw_pairs_of(draw: Draw) -> list[DrawPair]:
+    return list(
+        draw.pairs.select_related("enterprise", "enterprise__region", "inspection")
+        .prefetch_related("inspectors")
+        .order_by("position")
+    )
+
+
+def conflict_list(*, viewer: User, region: str) -> QuerySet[ConflictOfInterest]:
+    """Conflicts recorded for the inspectors of a bureau the viewer covers."""
+    codes = region_codes(viewer)
+    if effective_role(viewer) not in ("city_admin", "county_admin", "inspector"):
+        return ConflictOfInterest.objects.none()
+    if codes is not None and region not in codes:
+        return ConflictOfInterest.objects.none()
+    return ConflictOfInterest.objects.filter(inspector__region_id=region).select_related(
+        "inspector", "enterprise", "recorded_by"
+    )
+
+
+def planned_inspections(*, viewer: User) -> QuerySet[Inspection]:
+    """Inspections to do (drawn, not yet carried out): an inspector's own; for an admin all in
+    the jurisdiction."""
+    qs = inspection_list(viewer=viewer).filter(status="planned").prefetch_related("assigned")
+    if effective_role(viewer) == "inspector":
+        qs = qs.filter(assigned=viewer)
+    return qs.order_by("date", "id")

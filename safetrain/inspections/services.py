@@ -125,6 +125,14 @@ def inspection_update_findings(
     inspection.save(update_fields=["findings"])
 
 
+def _check_started(inspection: Inspection) -> None:
+    if inspection.status == "planned":
+        raise Conflict(
+            "这是双随机抽取的待检查任务：请先开始检查（填写检查日期和方式）",
+            fields={"status": "待检查"},
+        )
+
+
 def in_post_candidates(enterprise: Enterprise, on: dt.date) -> list[Candidate]:
     """Persons in post at the enterprise on `on` (an employment active that day, not on leave),
     each with their job type on that day (the catalogue's job type; for a free-text post its
@@ -161,6 +169,7 @@ def spot_check_draw(
     """Draw `count` in-post workers on the inspection date, stratified by job type, and add
     them to the persons checked (persons already checked are kept, not drawn twice)."""
     check_may_oversee(actor, inspection.enterprise)
+    _check_started(inspection)
     if not 1 <= count <= MAX_DRAW:
         raise ValidationFailed(f"抽取人数应为 1–{MAX_DRAW}", fields={"count": "超出范围"})
     seed_text = str(seed).strip()
@@ -197,6 +206,7 @@ def checked_person_add(
     *, actor: User | None, inspection: Inspection, person: Person
 ) -> CheckedPerson:
     check_may_oversee(actor, inspection.enterprise)
+    _check_started(inspection)
     in_post = {c.person_id: c for c in in_post_candidates(inspection.enterprise, inspection.date)}
     if person.pk not in in_post:
         raise ValidationFailed(f"{person.name} 在检查日不在该企业在岗", fields={"person": "不在岗"})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safetrain.inspections import views
+from safetrain.inspections import plan_views, views
 
 app_name = "inspections"
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path("retests/", views.retest_index, name="retests"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/plan/<int:pk>/", views.plan_download, name="plan_download"),
+    path("plans/", plan_views.plan_index, name="plans"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan"),
+    path("roster/", plan_views.roster, name="roster"),
+    path("draws/", plan_views.draw_index, name="draws"),
+    path("draws/<int:pk>/", plan_views.draw_detail, name="draw"),
 ]

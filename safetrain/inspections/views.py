@@ -26,6 +26,7 @@ from safetrain.enterprises.selectors import enterprise_get
 from safetrain.inspections import enforcement, selectors, services
 from safetrain.inspections.campaign import CAMPAIGN
 from safetrain.inspections.models import Method, Result
+from safetrain.inspections.sections import inspection_sections
 from safetrain.people.models import Person, User
 from safetrain.regions.models import CITY_CODE, Region
 from safetrain.web.nav import SCOPED, effective_role
@@ -81,10 +82,13 @@ def inspection_index(request: HttpRequest) -> HttpResponse:
     if code and _may_oversee(viewer):
         return redirect("inspections:new", credit_code=code)
     page = Paginator(selectors.inspection_list(viewer=viewer), 25).get_page(request.GET.get("page"))
+    planned = (
+        list(selectors.planned_inspections(viewer=viewer)[:50]) if _may_oversee(viewer) else []
+    )
     return render(
         request,
         "inspections/index.html",
-        {"page": page, "may_oversee": _may_oversee(viewer)},
+        {"page": page, "may_oversee": _may_oversee(viewer), "planned": planned},
     )
 
 
@@ -166,6 +170,17 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Findings saved."))
             elif action == "spot_exam":
                 _start_spot_exam(request, inspection)
+            elif action == "carry_out":
+                from safetrain.inspections.planning import inspection_carry_out
+
+                inspection_carry_out(
+                    actor=viewer,
+                    inspection=inspection,
+                    date=services._date(request.POST.get("date", ""), "date", _("Inspection date")),
+                    methods=request.POST.getlist("methods"),
+                    findings=request.POST.get("findings", ""),
+                )
+                messages.success(request, _("Inspection started."))
             else:
                 raise Http404
         except ServiceError as exc:
@@ -186,6 +201,13 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "passed": sum(1 for p in persons if p.result == Result.PASS),
             "spot_exam_available": _spot_exam_service() is not None,
             "orders": list(inspection.orders.all()),
+            "assigned": list(inspection.assigned.all()),
+            "draw_pair": getattr(inspection, "draw_pair", None),
+            "methods": Method.choices,
+            "today": dates.today().isoformat(),
+            "sections": [
+                part for part in (f(inspection, viewer) for f in inspection_sections) if part
+            ],
         },
     )
 

@@ -62,12 +62,14 @@ NAV: list[NavItem] = [
     NavItem(_("Correction orders"), "inspections:orders", SCOPED),
     NavItem(_("Spot-check retests"), "inspections:retests", frozenset({"enterprise_admin"})),
     NavItem(_("Campaign calendar"), "inspections:calendar", frozenset(ADMINS | {"inspector"})),
+    NavItem(_("Double-random draws"), "inspections:draws", SCOPED),
     NavItem(_("Dashboards"), "dashboards:home", SCOPED, "dashboard"),
     NavItem(_("Notices"), "dashboards:notices", SCOPED, "notice"),
     NavItem(_("Exams"), "exams:index", frozenset(SCOPED | {"worker"}), "exam"),
     NavItem(_("Training sessions"), "classes:list", frozenset(SCOPED | {"trainer"}), "classes"),
     NavItem(_("Training plans"), "classes:plans", frozenset(ADMINS | {"enterprise_admin"})),
     NavItem(_("My training sessions"), "classes:mine", frozenset({"worker"})),
+    NavItem(_("Questionnaires"), "surveys:mine", frozenset({"worker"})),
 ]
 
 

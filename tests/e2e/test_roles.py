@@ -46,9 +46,13 @@ ADDED: dict[str, dict[str, set[str]]] = {
     },
     "exams": {r: {"考试"} for r in (*ADMINS, "enterprise_admin", "inspector", "worker")},
     "inspections": {
-        **{r: {"执法检查", "责令改正", "专项行动日程"} for r in (*ADMINS, "inspector")},
-        "enterprise_admin": {"责令改正", "抽考复训复考"},
+        **{
+            r: {"执法检查", "责令改正", "专项行动日程", "双随机抽查"}
+            for r in (*ADMINS, "inspector")
+        },
+        "enterprise_admin": {"责令改正", "抽考复训复考", "双随机抽查"},
     },
+    "surveys": {"worker": {"问卷调查"}},
     "dashboards": {r: {"监管看板", "通报"} for r in (*ADMINS, "enterprise_admin", "inspector")},
     "questions": {
         **{r: {"题库"} for r in (*ADMINS, "enterprise_admin", "trainer")},

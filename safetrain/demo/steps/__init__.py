@@ -15,6 +15,7 @@ from safetrain.demo.context import DemoContext
 
 from .classes import classes
 from .courses import courses
+from .doublerandom import doublerandom
 from .enterprises import enterprises
 from .exams import exams
 from .inspections import inspections
@@ -36,5 +37,6 @@ STEPS: list[Step] = [
     study,
     exams,
     classes,
+    doublerandom,
     logins,
 ]

@@ -149,3 +149,20 @@ def test_small_demo_has_a_session_with_a_main_and_two_sub_classrooms(small_demo)
     # dispatched and temporary workers are part of the demo
     forms = set(Employment.objects.values_list("employment_form", flat=True))
     assert {"dispatched", "temporary"} <= forms
+
+
+def test_small_demo_has_a_published_draw_and_an_answered_questionnaire(small_demo):
+    from safetrain.inspections.models import Draw
+    from safetrain.inspections.planning import draw_replay
+    from safetrain.surveys.models import Survey
+
+    draw = Draw.objects.get()
+    assert draw.plan is not None and len(draw.result) == draw.count >= 1
+    assert draw_replay(draw) == draw.result
+    assert all(p.inspection.status == "planned" for p in draw.pairs.all())
+    survey = Survey.objects.get()
+    assert survey.state == "open" and survey.responses.count() >= 3
+    from safetrain.surveys.selectors import has_answered
+
+    # the demo worker can still try it
+    assert not has_answered(survey, User.objects.get(username="demo-worker"))

@@ -10,11 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safetrain.core import dates
+from safetrain.core.errors import ServiceError
 from safetrain.enterprises.models import Enterprise
-from safetrain.inspections.draw import draw_pairs
 from safetrain.inspections.services import orders_refresh
-from safetrain.people.models import User
-from safetrain.regions.models import CITY_CODE, Region
 
 
 class Command(BaseCommand):
@@ -29,6 +27,11 @@ class Command(BaseCommand):
             "--seed", type=int, required=True, help="随机种子（同样的种子和数据得到同样的结果）"
         )
         draw.add_argument("--json", action="store_true")
+        draw.add_argument(
+            "--publish",
+            action="store_true",
+            help="同时记录并公示本次抽取，生成待检查任务（默认只显示结果，不写入）",
+        )
         refresh = sub.add_parser(
             "refresh-orders",
             help="用合规引擎核查未办结的责令改正，问题消除的自动办结（供定时任务）",
@@ -64,23 +67,25 @@ class Command(BaseCommand):
         )
 
     def _draw(self, opts: dict[str, Any]) -> None:
+        from safetrain.inspections import planning
+
         code = str(opts["region"]).strip()
-        region = Region.objects.filter(code=code).first()
-        if region is None:
-            raise CommandError(f"行政区划代码 {code} 不存在")
-        enterprises = Enterprise.objects.all()
-        if code != CITY_CODE:
-            enterprises = enterprises.filter(region_id=code)
-        inspectors = User.objects.filter(role="inspector", region_id=code, is_active=True)
         try:
-            pairs = draw_pairs(
-                list(enterprises.values_list("credit_code", flat=True)),
-                list(inspectors.values_list("username", flat=True)),
-                opts["count"],
-                opts["seed"],
+            inputs = planning.draw_inputs(code)
+            pairs = planning.draw_compute(inputs, opts["count"], opts["seed"])
+            draw = (
+                planning.draw_publish(
+                    actor=None,
+                    region_code=code,
+                    count=opts["count"],
+                    seed=opts["seed"],
+                    inputs=inputs,
+                )
+                if opts["publish"]
+                else None
             )
-        except ValueError as exc:
-            raise CommandError(f"{region.name}（{code}）：{exc}") from exc
+        except ServiceError as exc:
+            raise CommandError(exc.message) from exc
         if opts["json"]:
             self.stdout.write(
                 json.dumps(
@@ -93,14 +98,24 @@ class Command(BaseCommand):
                 )
             )
             return
+        region = inputs.region
         names = dict(
             Enterprise.objects.filter(credit_code__in=[e for e, _ in pairs]).values_list(
                 "credit_code", "name"
             )
         )
-        self.stdout.write(f"{region.name}（{code}）双随机抽取 {len(pairs)} 家，种子 {opts['seed']}")
+        source = f"执法计划“{inputs.plan.title}”" if inputs.plan else "全部企业（无执法计划）"
+        self.stdout.write(
+            f"{region.name}（{code}）双随机抽取 {len(pairs)} 家，种子 {opts['seed']}，"
+            f"范围：{source}，输入摘要 {inputs.digest()[:16]}"
+        )
         for n, (e, insp) in enumerate(pairs, 1):
-            self.stdout.write(f"{n:>3}. {names.get(e, '')}（{e}）  执法人员：{'、'.join(insp)}")
+            self.stdout.write(
+                f"{n:>3}. {names.get(e, '')}（{e}，风险权重 {inputs.weights[e]}）  "
+                f"执法人员：{'、'.join(insp)}"
+            )
+        if draw is not None:
+            self.stdout.write(f"已公示（抽取记录 #{draw.pk}），生成待检查任务 {len(pairs)} 项")
 
     def _refresh(self, opts: dict[str, Any]) -> None:
         on = dates.today()
