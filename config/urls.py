@@ -17,6 +17,7 @@ urlpatterns = [
     path("study/", include("safetrain.study.urls")),
     path("exams/", include("safetrain.exams.urls")),
     path("classes/", include("safetrain.classes.urls")),
+    path("audit/", include("safetrain.audit.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),

@@ -68,6 +68,7 @@ NAV: list[NavItem] = [
     NavItem(_("Training sessions"), "classes:list", frozenset(SCOPED | {"trainer"}), "classes"),
     NavItem(_("Training plans"), "classes:plans", frozenset(ADMINS | {"enterprise_admin"})),
     NavItem(_("My training sessions"), "classes:mine", frozenset({"worker"})),
+    NavItem(_("Audit log"), "audit:events", frozenset({"city_admin"}), "audit"),
 ]
 
 
