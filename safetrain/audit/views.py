@@ -37,6 +37,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
         if looks_like_id_number(str(filters.get("user", ""))):
             filters.pop("user")  # an ID number is never a username here, and never in a URL
     qs = audit_event_list(viewer=viewer, **filters)
+    if form.is_bound and not form.is_valid():
+        qs = qs.none()  # a wrong filter shows its error, not the whole log
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     return render(request, "audit/event_list.html", {"form": form, "page": page})
 
