@@ -92,7 +92,12 @@ def test_api_unmask_for_an_allowed_admin_with_a_reason(users, world):
     assert event.user == users["county_admin"] and event.detail == "reason: 办理证书复审"
     assert event.object_type == "people.person" and event.object_id == str(pa.pk)
     other_county = bearer(make_user("county_admin", region="140581"))
-    assert other_county.post(url, {"reason": "办理证书复审"}, content_type="application/json").status_code == 404
+    assert (
+        other_county.post(
+            url, {"reason": "办理证书复审"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -129,7 +134,10 @@ def test_enterprise_admin_unmasks_only_its_current_staff(login, world):
     make_employment(leaver, world["b"], start=dt.date(2021, 1, 1))
     c = login(make_user("enterprise_admin", enterprise=a))
     assert c.get(f"/persons/{leaver.uid}/").status_code == 200
-    assert c.post(f"/audit/persons/{leaver.uid}/unmask/", {"reason": "核对证件信息"}).status_code == 403
+    assert (
+        c.post(f"/audit/persons/{leaver.uid}/unmask/", {"reason": "核对证件信息"}).status_code
+        == 403
+    )
     ok = c.post(f"/audit/persons/{world['pa'].uid}/unmask/", {"reason": "核对证件信息"})
     assert ok.status_code == 200
 
@@ -164,7 +172,9 @@ def test_audit_page_filters_and_pages(login, users):
     row = b'data-testid="audit-row"'
     failed = c.get("/audit/", {"user": "mall", "result": "failure"})
     assert failed.content.count(row) == 2
-    dated = c.get("/audit/", {"user": "mallory", "date_from": "2025-01-01", "date_to": "2025-01-01"})
+    dated = c.get(
+        "/audit/", {"user": "mallory", "date_from": "2025-01-01", "date_to": "2025-01-01"}
+    )
     assert dated.content.count(row) == 1
     assert c.get("/audit/", {"ip": "203.0.113.5"}).content.count(row) == 0
     bad = c.get("/audit/", {"date_from": "2025-02-01", "date_to": "2025-01-01"})

@@ -11,7 +11,12 @@ from safetrain.audit.models import AuditEvent
 from safetrain.core import crypto
 from safetrain.people.models import Person
 from safetrain.people.selectors import person_lookup
-from safetrain.people.services import id_lookup_hash, person_id_number, person_phone, phone_lookup_hash
+from safetrain.people.services import (
+    id_lookup_hash,
+    person_id_number,
+    person_phone,
+    phone_lookup_hash,
+)
 from safetrain.people.tests.factories import make_person, make_user
 
 pytestmark = pytest.mark.django_db

@@ -62,10 +62,17 @@ def test_no_plaintext_id_number_in_database_logs_pages_or_web_export(tmp_path, c
     web.force_login(admin)
     fresh = [new_id_number() for _ in range(3)]
     wrong = fresh[0][:17] + ("0" if fresh[0][17] != "0" else "1")
-    rows = [person_row(n, f"审计{i}", ent.credit_code, phone=f"1390000{i:04d}") for i, n in enumerate(fresh)]
+    rows = [
+        person_row(n, f"审计{i}", ent.credit_code, phone=f"1390000{i:04d}")
+        for i, n in enumerate(fresh)
+    ]
     bad = web.post(
         "/workbook/",
-        {"file": SimpleUploadedFile("bad.xlsx", xlsx({"人员": [*rows, person_row(wrong, "错号", ent.credit_code)]}))},
+        {
+            "file": SimpleUploadedFile(
+                "bad.xlsx", xlsx({"人员": [*rows, person_row(wrong, "错号", ent.credit_code)]})
+            )
+        },
     )
     assert bad.status_code == 400 and "校验码错误" in bad.content.decode()
     pages = [bad.content]
