@@ -66,7 +66,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 result = import_workbook(upload, actor=cast(User, request.user), dry_run=dry_run)
             except WorkbookRefused as exc:
                 refused = exc.message
-            _audit_import(request, upload.name, result, refused)
+            _audit_import(request, upload.name or "", result, refused)
     status = 400 if refused or (result is not None and result.errors) else 200
     return render(
         request,
