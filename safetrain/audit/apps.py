@@ -17,4 +17,4 @@ class AuditConfig(AppConfig):
         from safetrain.audit.views import unmask_section
 
         if unmask_section not in archive_sections:
-            archive_sections.insert(0, unmask_section)
+            archive_sections.append(unmask_section)  # listed in the page's table of contents
