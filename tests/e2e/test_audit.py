@@ -19,6 +19,7 @@ def test_unmask_then_find_it_in_the_audit_log(phone_page, page, live_server):
     assert phone_page.get_by_test_id("id-masked").inner_text() == person.id_number_masked
     form = phone_page.get_by_test_id("unmask-form")
     form.get_by_role("textbox").fill("办理特种作业证复审")
+    screenshot(phone_page, "phone-archive-unmask-card")
     form.get_by_role("button").click()
     assert phone_page.get_by_test_id("id-full").inner_text() == world["worker_id_number"]
     assert phone_page.get_by_test_id("phone-full").inner_text() == "13912345678"
