@@ -184,6 +184,11 @@ def audit_purge(*, before: dt.date, on: dt.date | None = None) -> int:
 
     cutoff = purge_cutoff(on)
     if before > cutoff:
+        audit_record(
+            event=AuditEventKind.AUDIT_PURGE,
+            result=AuditResult.FAILURE,
+            detail=f"refused: before {before.isoformat()} is later than {cutoff.isoformat()}",
+        )
         raise ValidationFailed(
             f"审计日志至少保存六个月（网络安全法第二十一条）：--before 不得晚于 {cutoff.isoformat()}",
             fields={"before": f"不得晚于 {cutoff.isoformat()}"},
