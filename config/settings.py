@@ -29,6 +29,8 @@ SECRET_KEY = os.environ.get(
 # Key for encrypting personal data at rest (32 bytes, urlsafe base64). Development falls back to
 # a key derived from SECRET_KEY; `safetrain check --deploy` warns when it is missing.
 SAFETRAIN_DATA_KEY = os.environ.get("SAFETRAIN_DATA_KEY", "")
+# Previous data keys (comma list), read only to decrypt until `safetrain keys rotate` has run.
+SAFETRAIN_OLD_DATA_KEYS = os.environ.get("SAFETRAIN_OLD_DATA_KEYS", "")
 
 ALLOWED_HOSTS = [
     h.strip()
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "safetrain.exams",
     "safetrain.classes",
     "safetrain.surveys",
+    "safetrain.audit",
     "safetrain.web",
     "safetrain.demo",
 ]
@@ -78,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safetrain.audit.middleware.AuditMiddleware",  # 403s and exports audited; no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

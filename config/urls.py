@@ -18,6 +18,7 @@ urlpatterns = [
     path("exams/", include("safetrain.exams.urls")),
     path("classes/", include("safetrain.classes.urls")),
     path("surveys/", include("safetrain.surveys.urls")),
+    path("audit/", include("safetrain.audit.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),

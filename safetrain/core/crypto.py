@@ -3,7 +3,12 @@
 The data key comes from SAFETRAIN_DATA_KEY (32 bytes, urlsafe base64). Without it (local demo,
 tests) a key is derived from SECRET_KEY so that the quick start works; production must set it.
 Ciphertexts are self-describing: ``v1:<key id>:<base64(nonce || ciphertext+tag)>`` so that keys
-can be rotated later without guessing which key wrote a value.
+can be rotated without guessing which key wrote a value.
+
+Rotation (docs/security.md#personal-data): the previous keys go in SAFETRAIN_OLD_DATA_KEYS (a
+comma list, same format); decrypt() accepts a value written under any of them, encrypt() and
+lookup_hash() always use the current key, and `safetrain keys rotate` rewrites every stored value
+under the current key.
 """
 
 from __future__ import annotations
@@ -43,6 +48,33 @@ def current_keys() -> tuple[str, bytes, bytes]:
     return _keys(settings.SAFETRAIN_DATA_KEY, settings.SECRET_KEY)
 
 
+def old_keys() -> list[tuple[str, bytes, bytes]]:
+    """The previous keys (SAFETRAIN_OLD_DATA_KEYS, comma list), for decryption only."""
+    raw = getattr(settings, "SAFETRAIN_OLD_DATA_KEYS", "") or ""
+    if isinstance(raw, list | tuple):
+        items = [str(k).strip() for k in raw]
+    else:
+        items = [k.strip() for k in str(raw).split(",")]
+    return [_keys(k, settings.SECRET_KEY) for k in items if k]
+
+
+def decryption_keys() -> dict[str, bytes]:
+    """Key id → encryption key, the current key first, then the old ones."""
+    keys = {key_id: enc for key_id, enc, _ in old_keys()}
+    key_id, enc, _ = current_keys()
+    return {key_id: enc, **{k: v for k, v in keys.items() if k != key_id}}
+
+
+def key_id_of(token: str) -> str:
+    """The id of the key that wrote a ciphertext (`v1:<key id>:…`)."""
+    return token.split(":", 2)[1] if token.count(":") >= 2 else ""
+
+
+def generate_key() -> str:
+    """A new random data key in the SAFETRAIN_DATA_KEY format (32 bytes, urlsafe base64)."""
+    return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+
+
 def encrypt(plaintext: str) -> str:
     key_id, enc_key, _ = current_keys()
     nonce = os.urandom(12)
@@ -73,9 +105,11 @@ def decrypt(token: str) -> str:
     version, key_id, payload = token.split(":", 2)
     if version != "v1":
         raise ValueError("unknown ciphertext version")
-    current_id, enc_key, _ = current_keys()
-    if key_id != current_id:
-        raise ValueError("value was encrypted with another key; run the key rotation")
+    enc_key = decryption_keys().get(key_id)
+    if enc_key is None:
+        raise ValueError(
+            "value was encrypted with an unknown key; set it in SAFETRAIN_OLD_DATA_KEYS"
+        )
     blob = base64.b64decode(payload)
     return AESGCM(enc_key).decrypt(blob[:12], blob[12:], key_id.encode()).decode("utf-8")
 

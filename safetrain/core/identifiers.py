@@ -50,6 +50,15 @@ def mask_id_number(id_number: str) -> str:
     return id_number[:6] + "*" * 8 + id_number[-4:]
 
 
+def mask_echo(raw: str) -> str:
+    """An identifier as typed, masked for an error message: a typo away from a real ID number
+    is nearly that number, so invalid input is never echoed whole (docs/security.md)."""
+    value = (raw or "").strip()
+    if len(value) < 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
 def mask_phone(phone: str) -> str:
     if len(phone) < 7:
         return "*" * len(phone)

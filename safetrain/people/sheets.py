@@ -32,6 +32,7 @@ from safetrain.core.dates import parse_iso_date
 from safetrain.core.identifiers import (
     InvalidIdentifier,
     id_birth_date,
+    mask_echo,
     mask_id_number,
     mask_phone,
     normalize_id_number,
@@ -147,7 +148,7 @@ class _Checker:
                 number = normalize_id_number(raw)
                 parsed = (number, id_lookup_hash(number))
             except InvalidIdentifier as exc:
-                parsed = f"身份证号“{raw}”无效：{exc}" if raw else "身份证号不能为空"
+                parsed = f"身份证号“{mask_echo(raw)}”无效：{exc}" if raw else "身份证号不能为空"
             self._ids[raw] = parsed
         if isinstance(parsed, str):
             self.error(row, H_ID, parsed)

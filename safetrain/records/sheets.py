@@ -33,7 +33,7 @@ from safetrain.catalog.models import AreaType
 from safetrain.core import events
 from safetrain.core.dates import parse_iso_date
 from safetrain.core.errors import ValidationFailed
-from safetrain.core.identifiers import InvalidIdentifier, normalize_id_number
+from safetrain.core.identifiers import InvalidIdentifier, mask_echo, normalize_id_number
 from safetrain.core.scope import enterprise_q, person_q
 from safetrain.enterprises.models import Enterprise
 from safetrain.people.models import Employment, Person, User
@@ -120,7 +120,7 @@ class _Checker:
                 number = normalize_id_number(raw)
                 cached = (number, _id_hash(number))
             except InvalidIdentifier as exc:
-                cached = f"身份证号“{raw}”无效：{exc}" if raw else "身份证号不能为空"
+                cached = f"身份证号“{mask_echo(raw)}”无效：{exc}" if raw else "身份证号不能为空"
             self._ids[raw] = cached
         return cached
 

@@ -70,6 +70,7 @@ NAV: list[NavItem] = [
     NavItem(_("Training plans"), "classes:plans", frozenset(ADMINS | {"enterprise_admin"})),
     NavItem(_("My training sessions"), "classes:mine", frozenset({"worker"})),
     NavItem(_("Questionnaires"), "surveys:mine", frozenset({"worker"})),
+    NavItem(_("Audit log"), "audit:events", frozenset({"city_admin"}), "audit"),
 ]
 
 

@@ -292,6 +292,14 @@ def handlers_for(names: Iterable[str] | None) -> list[SheetHandler]:
     return [h for h in registry if h.name in wanted]
 
 
+def _masks(headers: list[str]) -> dict[int, Any]:
+    """Column index → masking function for the personal columns (身份证号, 手机号)."""
+    from safetrain.core.identifiers import mask_id_number, mask_phone
+
+    by_header = {"身份证号": mask_id_number, "手机号": mask_phone}
+    return {i: by_header[h] for i, h in enumerate(headers) if h in by_header}
+
+
 def _workbook(handlers: list[SheetHandler], scope: ExportScope | None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -305,8 +313,13 @@ def _workbook(handlers: list[SheetHandler], scope: ExportScope | None) -> bytes:
         sheet.freeze_panes = "A2"
         sheet.append(handler.all_headers)
         if scope is not None:
+            masks = _masks(handler.all_headers) if scope.masked else {}
             for row in handler.export_rows(scope):
-                sheet.append([_export_value(v) for v in row])
+                values = [_export_value(v) for v in row]
+                for i, mask in masks.items():
+                    if values[i]:
+                        values[i] = mask(str(values[i]))
+                sheet.append(values)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

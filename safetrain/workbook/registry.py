@@ -53,6 +53,9 @@ class ExportScope:
     viewer: User | None = None  # None: the command line, which sees everything
     region: str | None = None
     enterprise: str | None = None  # credit code
+    # ID numbers and phones masked in the file (web downloads); the command line keeps them full
+    # so that import → export → import changes nothing (docs/security.md#personal-data)
+    masked: bool = False
 
 
 @dataclass

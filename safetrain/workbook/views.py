@@ -36,6 +36,22 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _audit_import(
+    request: HttpRequest, filename: str, result: ImportResult | None, refused: str
+) -> None:
+    from safetrain.audit.services import audit_record
+
+    if result is not None and not result.errors:
+        counts = ", ".join(f"{s} {c.written}" for s, c in result.counts.items())
+        detail = ("dry run: " if result.dry_run else "") + counts
+        outcome = "success"
+    else:
+        errors = len(result.errors) if result is not None else 0
+        detail = refused or f"{errors} errors, nothing written"
+        outcome = "failure"
+    audit_record(event="import", result=outcome, request=request, obj=filename, detail=detail)
+
+
 @roles_required(IMPORTERS)
 def import_view(request: HttpRequest) -> HttpResponse:
     result: ImportResult | None = None
@@ -50,6 +66,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 result = import_workbook(upload, actor=cast(User, request.user), dry_run=dry_run)
             except WorkbookRefused as exc:
                 refused = exc.message
+            _audit_import(request, upload.name or "", result, refused)
     status = 400 if refused or (result is not None and result.errors) else 200
     return render(
         request,
@@ -71,5 +88,6 @@ def template_view(request: HttpRequest) -> HttpResponse:
 
 @roles_required(IMPORTERS)
 def export_view(request: HttpRequest) -> HttpResponse:
-    data = export_workbook(ExportScope(viewer=cast(User, request.user)))
+    # masked: a web download never carries full ID numbers or phones (docs/security.md)
+    data = export_workbook(ExportScope(viewer=cast(User, request.user), masked=True))
     return _xlsx(data, f"safetrain-导出-{today():%Y%m%d}.xlsx")

@@ -58,6 +58,7 @@ ADDED: dict[str, dict[str, set[str]]] = {
         **{r: {"题库"} for r in (*ADMINS, "enterprise_admin", "trainer")},
         "worker": {"练习与模拟考试", "错题本"},
     },
+    "audit": {"city_admin": {"审计日志"}},
 }
 MENUS = {
     role: BASE[role].union(*(entries.get(role, set()) for entries in ADDED.values()))

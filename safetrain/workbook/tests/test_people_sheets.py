@@ -82,7 +82,7 @@ def test_impossible_birth_date_names_the_date(ent):
     number = first17 + id_check_char(first17)
     result = run({"人员": [person_row(number, "张三", ent.credit_code)]})
     assert messages(result) == [
-        f"人员, 2, 身份证号: 身份证号“{number}”无效：身份证号中的出生日期 19990230 不是真实日期"
+        f"人员, 2, 身份证号: 身份证号“{number[:6]}********{number[-4:]}”无效：身份证号中的出生日期 19990230 不是真实日期"
     ]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from safetrain.audit.services import audit_record
 from safetrain.core.errors import ValidationFailed
 from safetrain.enterprises.models import Enterprise
 from safetrain.people.management.base import ExitOneCommand
@@ -62,4 +63,12 @@ class Command(ExitOneCommand):
         except OSError as exc:
             self.stderr.write(f"{path}: 无法写入（{exc.strerror}）")
             raise SystemExit(1) from exc
+        audit_record(
+            event="export",
+            obj=str(path),
+            detail=(
+                f"command line, full ID numbers: {', '.join(h.name for h in handlers)}"
+                f"{' region ' + region if region else ''}{' enterprise ' + code if code else ''}"
+            ),
+        )
         self.stdout.write(f"已导出 {len(handlers)} 张表到 {path}")

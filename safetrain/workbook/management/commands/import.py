@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from safetrain.audit.services import audit_record
 from safetrain.people.management.base import ExitOneCommand
 from safetrain.workbook.engine import WorkbookRefused, import_workbook
 
@@ -35,8 +36,21 @@ class Command(ExitOneCommand):
         try:
             result = import_workbook(path, actor=None, dry_run=options["dry_run"])
         except WorkbookRefused as exc:
+            audit_record(event="import", result="failure", obj=str(path), detail=exc.message)
             self.stderr.write(f"{path}: {exc.message}")
             raise SystemExit(1) from exc
+        if result.errors:
+            detail = f"command line: {len(result.errors)} errors, nothing written"
+        else:
+            detail = (
+                "command line, dry run: " if result.dry_run else "command line: "
+            ) + ", ".join(f"{s} {c.written}" for s, c in result.counts.items())
+        audit_record(
+            event="import",
+            result="failure" if result.errors else "success",
+            obj=str(path),
+            detail=detail,
+        )
         for warning in result.warnings:
             self.stderr.write(f"警告：{warning}")
         if result.errors:

@@ -1,0 +1,1 @@
+from safetrain.web.tests.conftest import login, users, world  # noqa: F401
