@@ -271,6 +271,7 @@ def register_routers() -> None:
         ("safetrain.study.api", "/"),
         ("safetrain.exams.api", "/"),
         ("safetrain.classes.api", "/"),
+        ("safetrain.rescue.api", "/rescue"),
     ]:
         try:
             mod = importlib.import_module(module)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "safetrain.study",
     "safetrain.exams",
     "safetrain.classes",
+    "safetrain.rescue",
+    "safetrain.handbooks",
     "safetrain.web",
     "safetrain.demo",
 ]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("study/", include("safetrain.study.urls")),
     path("exams/", include("safetrain.exams.urls")),
     path("classes/", include("safetrain.classes.urls")),
+    path("rescue/", include("safetrain.rescue.urls")),
+    path("handbooks/", include("safetrain.handbooks.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),

@@ -68,6 +68,9 @@ NAV: list[NavItem] = [
     NavItem(_("Training sessions"), "classes:list", frozenset(SCOPED | {"trainer"}), "classes"),
     NavItem(_("Training plans"), "classes:plans", frozenset(ADMINS | {"enterprise_admin"})),
     NavItem(_("My training sessions"), "classes:mine", frozenset({"worker"})),
+    NavItem(_("Rescue teams"), "rescue:index", SCOPED),
+    NavItem(_("Must-know handbooks"), "handbooks:list", ALL - {"worker"}),
+    NavItem(_("My must-know handbook"), "handbooks:mine", frozenset({"worker"})),
 ]
 
 

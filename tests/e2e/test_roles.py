@@ -54,6 +54,11 @@ ADDED: dict[str, dict[str, set[str]]] = {
         **{r: {"题库"} for r in (*ADMINS, "enterprise_admin", "trainer")},
         "worker": {"练习与模拟考试", "错题本"},
     },
+    "rescue": {r: {"应急救援队伍"} for r in (*ADMINS, "enterprise_admin", "inspector")},
+    "handbooks": {
+        **{r: {"应知应会手册"} for r in (*ADMINS, "enterprise_admin", "inspector", "trainer")},
+        "worker": {"我的应知应会手册"},
+    },
 }
 MENUS = {
     role: BASE[role].union(*(entries.get(role, set()) for entries in ADDED.values()))
