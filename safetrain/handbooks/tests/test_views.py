@@ -1,0 +1,92 @@
+"""Pages: authoring (list, new handbook, items with the sector rule), the worker's reading page
+with progress, marking an item read."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from safetrain.handbooks import services
+from safetrain.handbooks.models import Handbook, HandbookItem, ItemRead
+
+pytestmark = pytest.mark.django_db
+
+
+def _gas_handbook(world, items=3):
+    h = services.handbook_create(
+        actor=None, sector="coal_mine", job_type=world["gas_job"], title="瓦斯检查工应知应会"
+    )
+    for i in range(items):
+        services.item_add(
+            actor=None,
+            handbook=h,
+            title=f"条目{i}",
+            body=f"内容{i}",
+            question_ids=[world["coal_q"][i].pk],
+        )
+    return h
+
+
+def test_trainer_creates_a_handbook_and_items(client, world):
+    client.force_login(world["trainer"])
+    r = client.post(
+        reverse("handbooks:list"),
+        {"sector": "coal_mine", "job_type": str(world["gas_job"].pk), "title": "瓦斯检查工手册"},
+    )
+    h = Handbook.objects.get()
+    assert r["Location"] == reverse("handbooks:detail", args=[h.pk])
+    url = reverse("handbooks:detail", args=[h.pk])
+    bad = client.post(
+        url,
+        {
+            "title": "条目",
+            "body": "内容",
+            "questions": f"{world['coal_q'][0].pk}，{world['chem_q'][0].pk}",
+        },
+    )
+    assert bad.status_code == 200
+    assert "不属于本手册的行业" in bad.content.decode() or "危险化学品" in bad.content.decode()
+    assert not HandbookItem.objects.exists()
+    ok = client.post(
+        url, {"title": "条目", "body": "内容", "questions": f"{world['coal_q'][0].pk}"}
+    )
+    assert ok.status_code == 302
+    assert f"#{world['coal_q'][0].pk}" in client.get(url).content.decode()
+
+
+def test_enterprise_admin_reads_but_does_not_author(client, world):
+    h = _gas_handbook(world)
+    client.force_login(world["admin"])
+    page = client.get(reverse("handbooks:detail", args=[h.pk])).content.decode()
+    assert "条目0" in page and 'data-testid="item-form"' not in page
+    r = client.post(reverse("handbooks:detail", args=[h.pk]), {"title": "x", "body": "y"})
+    assert r.status_code == 403
+    r = client.post(reverse("handbooks:list"), {"sector": "coal_mine", "title": "x"})
+    assert r.status_code == 403
+    assert Handbook.objects.count() == 1
+    client.force_login(world["w_gas"])
+    assert client.get(reverse("handbooks:list")).status_code == 403
+
+
+def test_worker_reads_their_posts_handbook_with_progress(client, world):
+    h = _gas_handbook(world)
+    client.force_login(world["w_gas"])
+    page = client.get(reverse("handbooks:mine")).content.decode()
+    assert "瓦斯检查工应知应会" in page and "0 / 3" not in page
+    assert 'aria-valuenow="0"' in page and 'aria-valuemax="3"' in page
+    first = h.items.order_by("order").first()
+    r = client.post(reverse("handbooks:read", args=[first.pk]))
+    assert r.status_code == 302 and r["Location"].endswith(f"#item-{first.pk}")
+    page = client.get(reverse("handbooks:mine")).content.decode()
+    assert 'aria-valuenow="1"' in page
+    assert ItemRead.objects.filter(person=world["gas"]).count() == 1
+
+
+def test_reading_another_posts_item_is_404(client, world):
+    h = _gas_handbook(world)
+    client.force_login(world["w_chem"])
+    page = client.get(reverse("handbooks:mine")).content.decode()
+    assert 'data-testid="no-handbook"' in page
+    r = client.post(reverse("handbooks:read", args=[h.items.first().pk]))
+    assert r.status_code == 404
+    assert not ItemRead.objects.exists()
