@@ -17,11 +17,13 @@ from .classes import classes
 from .courses import courses
 from .enterprises import enterprises
 from .exams import exams
+from .handbooks import handbooks
 from .inspections import inspections
 from .logins import logins
 from .people import people
 from .questions import questions
 from .records import records
+from .rescue import rescue
 from .study import study
 
 Step = Callable[[DemoContext], None]
@@ -36,5 +38,7 @@ STEPS: list[Step] = [
     study,
     exams,
     classes,
+    rescue,
+    handbooks,
     logins,
 ]
