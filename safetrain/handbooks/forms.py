@@ -24,7 +24,7 @@ class ItemForm(forms.Form):
         label=_("Order (empty: after the last)"), required=False, min_value=1
     )
     title = forms.CharField(label=_("Title"), max_length=128)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(label=_("Item text"), widget=forms.Textarea(attrs={"rows": 5}))
     questions = forms.CharField(
         label=_("Question numbers in the bank (comma separated)"), required=False
     )

@@ -41,8 +41,8 @@ class MemberForm(forms.Form):
 class QualificationForm(forms.Form):
     member = forms.ChoiceField(label=_("Member"))
     name = forms.CharField(label=_("Qualification"), max_length=64, initial="矿山救护队员证")
-    number = forms.CharField(label=_("Number"), max_length=64, required=False)
-    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE)
+    number = forms.CharField(label=_("Certificate number"), max_length=64, required=False)
+    issued_on = forms.DateField(label=_("Certificate issued on"), required=False, widget=DATE)
     valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
