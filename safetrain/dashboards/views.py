@@ -25,7 +25,6 @@ from safetrain.dashboards.selectors import RATES, Dashboard, dashboard_get
 from safetrain.dashboards.tables import CHARTS, table, workbook
 from safetrain.people.models import User
 from safetrain.people.selectors import person_get
-from safetrain.rescue.selectors import rescue_gaps
 from safetrain.web.nav import SCOPED
 from safetrain.web.views import roles_required
 
@@ -123,7 +122,6 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "parent_href": _href(dash.parent[1], on) if dash.parent else "",
             "can_notice": dash.level != "enterprise"
             and _viewer(request).role in ("city_admin", "county_admin"),
-            "rescue_gaps": rescue_gaps(dash.scope, on),  # safetrain.rescue (dashboard flag)
         },
     )
 

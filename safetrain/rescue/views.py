@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safetrain.core.dates import parse_iso_date, today
-from safetrain.core.errors import ServiceError
+from safetrain.core.errors import NotAllowed, NotFound, ServiceError
 from safetrain.core.identifiers import InvalidIdentifier, normalize_id_number
 from safetrain.enterprises.selectors import enterprise_get_by_id
 from safetrain.people.models import User
@@ -215,6 +215,29 @@ def _post(
         messages.success(request, _("Drill recorded."))
         return True
     return False
+
+
+@roles_required(SCOPED)
+def dashboard_flag(request: HttpRequest) -> HttpResponse:
+    """The dashboards' rescue flag (loaded by rescue/_dashboard_flag.html after the page): the
+    high-risk enterprises of the dashboard's scope without a valid team on its day."""
+    from safetrain.compliance.selectors import rates_scope
+
+    viewer = _viewer(request)
+    code = request.GET.get("scope", "").strip()
+    kwargs = {"region": code} if len(code) == 6 and code.isdigit() else {"enterprise": code}
+    try:
+        scope = rates_scope(viewer=viewer, **kwargs) if code else rates_scope(viewer=viewer)
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+    on = _on(request)
+    return render(
+        request,
+        "rescue/_dashboard_flag_body.html",
+        {"rescue_gaps": selectors.rescue_gaps(scope, on), "on": on},
+    )
 
 
 @require_POST

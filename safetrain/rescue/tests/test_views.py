@@ -170,13 +170,29 @@ def test_county_list_shows_teams_and_gaps(client, world, django_assert_max_num_q
 def test_dashboard_flags_high_risk_enterprises_without_a_team(client, world):
     own_team(world["a"], since=D(2020, 1, 1))
     client.force_login(world["city"])
-    page = client.get(reverse("dashboards:dashboard", args=["140500"])).content.decode()
-    flag = page.split('data-testid="rescue-flag"')[1].split("</section>")[0]
-    assert world["b"].name in flag and world["c"].name in flag
-    assert world["a"].name not in flag and world["d"].name not in flag
-    assert "2 / 3" in flag
-    # the enterprise dashboard of a covered mine shows no flag
-    page = client.get(
-        reverse("dashboards:dashboard", args=[world["a"].credit_code]) + f"?on={today()}"
-    ).content.decode()
-    assert 'data-testid="rescue-flag"' not in page
+    on = today().isoformat()
+    page = client.get(reverse("dashboards:dashboard", args=["140500"]) + f"?on={on}")
+    slot = f'hx-get="{reverse("rescue:dashboard_flag")}?scope=140500&amp;on={on}"'
+    assert slot in page.content.decode()
+    flag = client.get(reverse("rescue:dashboard_flag"), {"scope": "140500", "on": on})
+    html = flag.content.decode()
+    assert 'data-testid="rescue-flag"' in html
+    assert world["b"].name in html and world["c"].name in html
+    assert world["a"].name not in html and world["d"].name not in html
+    assert "2 / 3" in html
+    # an enterprise's dashboard: a covered mine shows no flag, an uncovered plant does
+    covered = client.get(reverse("rescue:dashboard_flag"), {"scope": world["a"].credit_code})
+    assert covered.status_code == 200 and "rescue-flag" not in covered.content.decode()
+    plant = client.get(reverse("rescue:dashboard_flag"), {"scope": world["b"].credit_code})
+    assert world["b"].name in plant.content.decode()
+
+
+def test_dashboard_flag_keeps_to_the_jurisdiction(client, world):
+    client.force_login(world["county"])
+    html = client.get(reverse("rescue:dashboard_flag"), {"scope": "140502"}).content.decode()
+    assert world["b"].name in html and world["c"].name not in html
+    assert client.get(reverse("rescue:dashboard_flag"), {"scope": "140581"}).status_code == 403
+    other = client.get(reverse("rescue:dashboard_flag"), {"scope": world["c"].credit_code})
+    assert other.status_code == 404
+    client.force_login(world["worker"])
+    assert client.get(reverse("rescue:dashboard_flag"), {"scope": "140502"}).status_code == 403

@@ -1,5 +1,6 @@
-"""On a phone: a worker opens the must-know handbook of their post, reads an item and sees the
-progress move; nothing overflows the screen."""
+"""Rescue teams and must-know handbooks in the browser: a worker reads their post's handbook on a
+phone (progress moves, nothing overflows), the mine's rescue page on a phone, and the dashboard's
+rescue flag (loaded after the page)."""
 
 from __future__ import annotations
 
@@ -105,3 +106,16 @@ def test_enterprise_rescue_page_on_a_phone(phone_page, live_server):
     assert "王建国" in page.get_by_test_id("members").inner_text()
     assert page.evaluate(NO_OVERFLOW)
     screenshot(page, "phone-rescue-team")
+
+
+def test_dashboard_shows_the_rescue_flag(page, live_server):
+    """The city dashboard loads the flag of high-risk enterprises without a rescue team."""
+    world = build_world()
+    base = live_server.url
+    sign_in(page, base, "city", world["password"])
+    page.goto(f"{base}/dashboards/140500/")
+    flag = page.get_by_test_id("rescue-flag")
+    flag.wait_for()
+    assert world["a"].name in flag.inner_text()
+    flag.scroll_into_view_if_needed()
+    screenshot(page, "dashboard-rescue-flag")
