@@ -121,6 +121,8 @@ def item_remove_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 def mine_view(request: HttpRequest) -> HttpResponse:
     """The worker's post's handbook: items to read, with progress."""
     viewer = _viewer(request)
+    if viewer.person_id is None:
+        raise Http404
     person = Person.objects.filter(pk=viewer.person_id).first()
     if person is None:
         raise Http404
