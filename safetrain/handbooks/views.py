@@ -101,6 +101,40 @@ def handbook_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@roles_required(READERS)
+def item_edit_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    viewer = _viewer(request)
+    if not services.may_author(viewer):
+        raise PermissionDenied
+    row = HandbookItem.objects.select_related("handbook").filter(handbook_id=pk, pk=item).first()
+    if row is None:
+        raise Http404
+    initial = {
+        "order": row.order,
+        "title": row.title,
+        "body": row.body,
+        "questions": ", ".join(str(q) for q in row.questions.values_list("pk", flat=True)),
+    }
+    form = ItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.item_update(
+                actor=viewer,
+                item=row,
+                title=data["title"],
+                body=data["body"],
+                order=data["order"],
+                question_ids=form.question_ids(),
+            )
+        except ServiceError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, _("Item saved."))
+            return redirect("handbooks:detail", pk=pk)
+    return render(request, "handbooks/item_form.html", {"form": form, "item": row})
+
+
 @require_POST
 @roles_required(READERS)
 def item_remove_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:

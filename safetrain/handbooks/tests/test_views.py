@@ -72,7 +72,7 @@ def test_worker_reads_their_posts_handbook_with_progress(client, world):
     h = _gas_handbook(world)
     client.force_login(world["w_gas"])
     page = client.get(reverse("handbooks:mine")).content.decode()
-    assert "瓦斯检查工应知应会" in page and "0 / 3" not in page
+    assert "瓦斯检查工应知应会" in page and "已读 0 / 3 条" in page
     assert 'aria-valuenow="0"' in page and 'aria-valuemax="3"' in page
     first = h.items.order_by("order").first()
     r = client.post(reverse("handbooks:read", args=[first.pk]))
@@ -90,3 +90,27 @@ def test_reading_another_posts_item_is_404(client, world):
     r = client.post(reverse("handbooks:read", args=[h.items.first().pk]))
     assert r.status_code == 404
     assert not ItemRead.objects.exists()
+
+
+def test_edit_item_keeps_the_sector_rule(client, world):
+    h = _gas_handbook(world, items=1)
+    item = h.items.get()
+    url = reverse("handbooks:edit", args=[h.pk, item.pk])
+    client.force_login(world["admin"])
+    assert client.get(url).status_code == 403
+    client.force_login(world["county"])
+    page = client.get(url).content.decode()
+    assert str(world["coal_q"][0].pk) in page and "条目0" in page
+    bad = client.post(
+        url, {"order": "1", "title": "改", "body": "新", "questions": str(world["chem_q"][1].pk)}
+    )
+    assert "不属于本手册的行业" in bad.content.decode()
+    item.refresh_from_db()
+    assert item.title == "条目0"
+    ok = client.post(
+        url, {"order": "3", "title": "改", "body": "新", "questions": str(world["coal_q"][4].pk)}
+    )
+    assert ok.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.order) == ("改", 3)
+    assert list(item.questions.all()) == [world["coal_q"][4]]
