@@ -114,3 +114,32 @@ def test_edit_item_keeps_the_sector_rule(client, world):
     item.refresh_from_db()
     assert (item.title, item.order) == ("改", 3)
     assert list(item.questions.all()) == [world["coal_q"][4]]
+
+
+def test_exam_form_draws_the_risk_awareness_test_from_a_handbook(client, world):
+    from safetrain.exams.models import Exam
+
+    h = _gas_handbook(world, items=3)
+    client.force_login(world["admin"])
+    page = client.get("/exams/new/").content.decode()
+    assert f'<option value="{h.pk}">' in page and "瓦斯检查工应知应会" in page
+    data = {
+        "title": "瓦斯检查工应知应会测试",
+        "purpose": "risk_awareness",
+        "pass_mark": "80",
+        "duration_minutes": "30",
+        "opens_at": "2026-01-01T08:00",
+        "closes_at": "2030-01-01T08:00",
+        "attempt_limit": "1",
+        "rule_count": "4",
+        "rule_points": "25",
+        "rule_handbook": str(h.pk),
+        "job_type": str(world["gas_job"].pk),
+    }
+    html = client.post("/exams/new/", data).content.decode()
+    assert "需要 4 题" in html and not Exam.objects.exists()  # the handbook links 3
+    data["rule_count"] = "3"
+    assert client.post("/exams/new/", data).status_code == 302
+    exam = Exam.objects.get()
+    assert exam.rule[0]["handbook"] == str(h.pk)
+    assert list(exam.candidates.values_list("person_id", flat=True)) == [world["gas"].pk]
