@@ -143,3 +143,14 @@ def test_exam_form_draws_the_risk_awareness_test_from_a_handbook(client, world):
     exam = Exam.objects.get()
     assert exam.rule[0]["handbook"] == str(h.pk)
     assert list(exam.candidates.values_list("person_id", flat=True)) == [world["gas"].pk]
+
+
+def test_worker_home_shows_the_handbook_progress(client, world):
+    h = _gas_handbook(world, items=2)
+    services.item_mark_read(actor=world["w_gas"], item=h.items.first())
+    client.force_login(world["w_gas"])
+    page = client.get("/").content.decode()
+    block = page.split('data-testid="handbook-home"')[1]
+    assert "瓦斯检查工应知应会" in block and "已读 1 / 2 条" in block
+    client.force_login(world["w_chem"])  # no handbook for the post: no block
+    assert 'data-testid="handbook-home"' not in client.get("/").content.decode()
