@@ -272,6 +272,7 @@ def register_routers() -> None:
         ("safetrain.exams.api", "/"),
         ("safetrain.classes.api", "/"),
         ("safetrain.audit.api", "/"),
+        ("safetrain.rescue.api", "/rescue"),
     ]:
         try:
             mod = importlib.import_module(module)

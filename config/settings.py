@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "safetrain.classes",
     "safetrain.surveys",
     "safetrain.audit",
+    "safetrain.rescue",
+    "safetrain.handbooks",
     "safetrain.web",
     "safetrain.demo",
 ]

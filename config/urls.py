@@ -19,6 +19,8 @@ urlpatterns = [
     path("classes/", include("safetrain.classes.urls")),
     path("surveys/", include("safetrain.surveys.urls")),
     path("audit/", include("safetrain.audit.urls")),
+    path("rescue/", include("safetrain.rescue.urls")),
+    path("handbooks/", include("safetrain.handbooks.urls")),
     # /certificates/… pages and the public /verify/c/<token>/ (one `certificates` namespace)
     path("", include("safetrain.certificates.urls")),
     path("", include("safetrain.web.urls")),

@@ -88,16 +88,30 @@ def draw(rule: list[dict[str, Any]], *, seed: str, viewer: Any) -> list[Drawn]:
     from safetrain.questions.selectors import candidate_pool, rule_codes
 
     sectors, jobs = rule_codes()
+    items = [{k: v for k, v in item.items() if v not in ("", None)} for item in rule]
     rules = parse_rules(
-        [{k: v for k, v in item.items() if v not in ("", None)} for item in rule],
-        sector_codes=sectors,
-        job_codes=jobs,
+        items, sector_codes=sectors, job_codes=jobs, handbook_questions=_handbooks(items)
     )
     paper = draw_paper(rules, candidate_pool(viewer=viewer), seed)
     return [
         Drawn(d.question_id, d.version_id, d.type, Decimal(d.points), tuple(d.option_order))
         for d in paper.questions
     ]
+
+
+def _handbooks(items: list[dict[str, Any]]) -> dict[int, frozenset[int]] | None:
+    """Question ids of the must-know handbooks the rule names (safetrain.handbooks)."""
+    ids = []
+    for item in items:
+        try:
+            ids.append(int(str(item["handbook"])))
+        except (KeyError, ValueError):
+            continue
+    if not ids:
+        return None
+    from safetrain.handbooks.selectors import handbook_question_ids
+
+    return handbook_question_ids(ids)
 
 
 def fixed(question_ids: Sequence[int], points: Any, *, viewer: Any) -> list[Drawn]:

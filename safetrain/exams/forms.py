@@ -41,6 +41,7 @@ class ExamForm(forms.Form):
     )
     rule_count = forms.IntegerField(label="抽题数", initial=50, min_value=1, max_value=500)
     rule_points = forms.DecimalField(label="每题分值", initial=2, min_value=0.1, max_value=100)
+    rule_handbook = forms.ChoiceField(label="只从应知应会手册抽题（可空）", required=False)
     roles = forms.MultipleChoiceField(
         label="按人员类别选考生",
         choices=ROLE_CHOICES,
@@ -56,6 +57,9 @@ class ExamForm(forms.Form):
         unit = self.fields["org_unit"]
         assert isinstance(job, forms.ChoiceField) and isinstance(unit, forms.ChoiceField)
         job.choices = [("", "不限")] + [(str(j.pk), j.name) for j in job_types]
+        handbook = self.fields["rule_handbook"]
+        assert isinstance(handbook, forms.ChoiceField)
+        handbook.choices = [("", "不限（全部可用题库）")] + _handbook_choices()
         unit.choices = [("", "不限")] + [(str(u.pk), u.name) for u in org_units]
 
 
@@ -64,3 +68,13 @@ class SpotCheckForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label="时长（分钟）", initial=15, min_value=1, max_value=120
     )
+
+
+def _handbook_choices() -> list[tuple[str, str]]:
+    """Must-know handbooks a rule may draw from (safetrain.handbooks; docs/handbooks.md)."""
+    from safetrain.handbooks.selectors import handbook_list
+
+    return [
+        (str(h.pk), f"{h.sector.name}·{h.job_type.name if h.job_type else '行业通用'}：{h.title}")
+        for h in handbook_list()[:300]
+    ]

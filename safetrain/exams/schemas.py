@@ -16,6 +16,7 @@ class RuleItemIn(Schema):
     difficulty: str = ""
     count: int
     points: float = 1
+    handbook: int | None = None  # optional: only questions of this must-know handbook
 
 
 class ExamIn(Schema):

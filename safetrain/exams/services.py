@@ -71,7 +71,7 @@ def _decimal(value: object, *, field: str, label: str) -> Decimal:
     return number
 
 
-RULE_KEYS = ("type", "sector", "job", "topic", "difficulty", "count", "points")
+RULE_KEYS = ("type", "sector", "job", "topic", "difficulty", "count", "points", "handbook")
 
 
 def _check_rule(rule: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -128,6 +128,7 @@ def create_view(request: HttpRequest) -> HttpResponse:
                         "difficulty": d["rule_difficulty"],
                         "count": d["rule_count"],
                         "points": str(d["rule_points"]),
+                        "handbook": d["rule_handbook"],
                     }
                 ],
             )

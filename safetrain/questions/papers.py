@@ -6,7 +6,8 @@ the version's own keys). The same rules, candidates and seed give the same paper
 
 Rules follow the Exam API (DESIGN §5): `{"type": "单选|多选|判断", "sector", "job", "topic",
 "difficulty", "count", "points"}`; every filter is optional, `count` and `points` (per question)
-are required. Type and difficulty accept the code (`single`, `easy`) or the Chinese label
+are required. An optional `"handbook": id` narrows a rule to the questions a must-know handbook
+links to (safetrain.handbooks; the caller passes `handbook_questions` to parse_rules). Type and difficulty accept the code (`single`, `easy`) or the Chinese label
 (`单选`, `易`); sector a code or name; job a job-type code or name.
 
 How a paper is drawn:
@@ -142,9 +143,13 @@ class PaperRule:
     job: str | None = None
     topic: str | None = None
     difficulty: str | None = None
+    handbook: int | None = None
+    questions: frozenset[int] | None = None  # only these question ids (a handbook's)
 
     def matches(self, c: Candidate) -> bool:
-        return self.matches_tags(c.tags)
+        return self.matches_tags(c.tags) and (
+            self.questions is None or c.question_id in self.questions
+        )
 
     def matches_tags(self, tags: tuple[str, str | None, str | None, str, str]) -> bool:
         """tags = (type, sector, job, topic, difficulty)."""
@@ -162,13 +167,15 @@ class PaperRule:
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
+        if self.handbook is not None:
+            out["handbook"] = str(self.handbook)
         return out
 
     def describe(self) -> str:
         parts = []
         if self.type:
             parts.append(TYPE_NAME.get(self.type, self.type))
-        for name in ("sector", "job", "topic", "difficulty"):
+        for name in ("sector", "job", "topic", "difficulty", "handbook"):
             value = getattr(self, name)
             if value:
                 parts.append(f"{name}={value}")
@@ -236,14 +243,37 @@ def _optional(raw: Mapping[str, Any], name: str) -> str | None:
     return text or None
 
 
+def _handbook(
+    raw: Mapping[str, Any], where: str, known: Mapping[int, frozenset[int]] | None
+) -> tuple[int | None, frozenset[int] | None]:
+    value = raw.get("handbook")
+    if value is None or value == "":
+        return None, None
+    try:
+        handbook = int(str(value))
+    except ValueError:
+        raise PaperError(
+            f"{where}: 应知应会手册编号“{value}”不是整数 / handbook must be an id"
+        ) from None
+    if known is None or handbook not in known:
+        raise PaperError(
+            f"{where}: 应知应会手册 {handbook} 不存在 / unknown handbook",
+            fields={"handbook": handbook},
+        )
+    return handbook, known[handbook]
+
+
 def parse_rules(
     raw_rules: Sequence[Mapping[str, Any]],
     *,
     sector_codes: Mapping[str, str] | None = None,
     job_codes: Mapping[str, str] | None = None,
+    handbook_questions: Mapping[int, frozenset[int]] | None = None,
 ) -> list[PaperRule]:
     """Rules from the Exam API's JSON. `sector_codes` / `job_codes` map accepted spellings
-    (code or name) to codes; when given, an unknown sector or job is refused."""
+    (code or name) to codes; when given, an unknown sector or job is refused.
+    `handbook_questions` maps handbook ids to their question ids; a rule naming a handbook not
+    in it is refused."""
     if not raw_rules:
         raise PaperError("抽题规则为空 / no rules", fields={"rule": "empty"})
     rules = []
@@ -251,7 +281,16 @@ def parse_rules(
         where = f"第 {i} 条规则 / rule {i}"
         if not isinstance(raw, Mapping):
             raise PaperError(f"{where}: 不是对象 / not an object")
-        unknown = set(raw) - {"type", "sector", "job", "topic", "difficulty", "count", "points"}
+        unknown = set(raw) - {
+            "type",
+            "sector",
+            "job",
+            "topic",
+            "difficulty",
+            "count",
+            "points",
+            "handbook",
+        }
         if unknown:
             raise PaperError(f"{where}: 未知字段 / unknown fields {sorted(unknown)}")
         qtype = _optional(raw, "type")
@@ -274,6 +313,7 @@ def parse_rules(
             if job not in job_codes:
                 raise PaperError(f"{where}: 未知工种“{job}” / unknown job type")
             job = job_codes[job]
+        handbook, questions = _handbook(raw, where, handbook_questions)
         if "count" not in raw or "points" not in raw:
             raise PaperError(f"{where}: 缺少 count 或 points / count and points are required")
         rules.append(
@@ -285,6 +325,8 @@ def parse_rules(
                 job=job,
                 topic=_optional(raw, "topic"),
                 difficulty=difficulty,
+                handbook=handbook,
+                questions=questions,
             )
         )
     if sum(r.count for r in rules) > MAX_QUESTIONS:
@@ -331,7 +373,12 @@ def draw_paper(
         raise PaperError("抽题规则为空 / no rules")
     pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)
     matching = [pool.matching(r) for r in rule_list]
-    sizes = [sum(len(g) for _, g in m) for m in matching]
+    sizes = [
+        sum(len(g) for _, g in m)
+        if r.questions is None
+        else sum(1 for _, g in m for c in g if c.question_id in r.questions)
+        for r, m in zip(rule_list, matching, strict=True)
+    ]
     rng = random.Random(f"paper:{seed}")
     taken: set[int] = set()
     taken_keys: set[TagKey] = set()
@@ -340,7 +387,12 @@ def draw_paper(
         rule = rule_list[idx]
         available: list[Candidate] = []
         for key, group in matching[idx]:
-            if key in taken_keys:  # an earlier rule took some of this group
+            if rule.questions is not None:  # a handbook's questions only
+                allowed = rule.questions
+                available.extend(
+                    c for c in group if c.question_id in allowed and c.question_id not in taken
+                )
+            elif key in taken_keys:  # an earlier rule took some of this group
                 available.extend(c for c in group if c.question_id not in taken)
             else:
                 available.extend(group)

@@ -71,6 +71,9 @@ NAV: list[NavItem] = [
     NavItem(_("My training sessions"), "classes:mine", frozenset({"worker"})),
     NavItem(_("Questionnaires"), "surveys:mine", frozenset({"worker"})),
     NavItem(_("Audit log"), "audit:events", frozenset({"city_admin"}), "audit"),
+    NavItem(_("Rescue teams"), "rescue:index", SCOPED),
+    NavItem(_("Must-know handbooks"), "handbooks:list", ALL - {"worker"}),
+    NavItem(_("My must-know handbook"), "handbooks:mine", frozenset({"worker"})),
 ]
 
 

@@ -59,6 +59,11 @@ ADDED: dict[str, dict[str, set[str]]] = {
         "worker": {"练习与模拟考试", "错题本"},
     },
     "audit": {"city_admin": {"审计日志"}},
+    "rescue": {r: {"应急救援队伍"} for r in (*ADMINS, "enterprise_admin", "inspector")},
+    "handbooks": {
+        **{r: {"应知应会手册"} for r in (*ADMINS, "enterprise_admin", "inspector", "trainer")},
+        "worker": {"我的应知应会手册"},
+    },
 }
 MENUS = {
     role: BASE[role].union(*(entries.get(role, set()) for entries in ADDED.values()))

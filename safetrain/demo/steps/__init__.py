@@ -18,11 +18,13 @@ from .courses import courses
 from .doublerandom import doublerandom
 from .enterprises import enterprises
 from .exams import exams
+from .handbooks import handbooks
 from .inspections import inspections
 from .logins import logins
 from .people import people
 from .questions import questions
 from .records import records
+from .rescue import rescue
 from .study import study
 
 Step = Callable[[DemoContext], None]
@@ -38,5 +40,7 @@ STEPS: list[Step] = [
     exams,
     classes,
     doublerandom,
+    rescue,
+    handbooks,
     logins,
 ]
