@@ -39,12 +39,12 @@ class TotpDevice(models.Model):
     last_step = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"TOTP {self.user_id} ({'confirmed' if self.confirmed else 'pending'})"
+
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
-
-    def __str__(self) -> str:
-        return f"TOTP {self.user_id} ({'confirmed' if self.confirmed else 'pending'})"
 
 
 class AccountSession(models.Model):

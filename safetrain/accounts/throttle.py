@@ -11,6 +11,7 @@ A complete sign-in (password, and the TOTP code where required) clears the count
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -31,10 +32,8 @@ def throttle_key(identifier: str, user: Any = None) -> str:
         return f"u:{user.pk}"
     name = (identifier or "").strip()
     if looks_like_id_number(name):
-        try:
+        with contextlib.suppress(InvalidIdentifier):
             name = normalize_id_number(name)
-        except InvalidIdentifier:
-            pass
     return "n:" + crypto.lookup_hash("signin:" + name.casefold())
 
 
