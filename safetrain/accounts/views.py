@@ -26,6 +26,8 @@ from . import selectors, services
 from .forms import LOCKED_MESSAGE, CodeForm, ForgotForm, ResetForm, SignInForm
 
 ADMIN_ROLES = frozenset({"city_admin", "county_admin", "enterprise_admin"})
+# the second-factor pages show no menu and no account link: nothing there is reachable yet
+BEFORE_SECOND_FACTOR = {"nav_items": [], "before_second_factor": True}
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -93,7 +95,11 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if result == "locked":
             return _locked_out(request)
         form.add_error("code", _("Wrong or already used code. Wait for the next one."))
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next(request)})
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "next": _next(request), **BEFORE_SECOND_FACTOR},
+    )
 
 
 @login_required
@@ -121,7 +127,13 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/otp_enrol.html",
-        {"form": form, "qr": services.otp_qr_svg(uri), "secret": grouped, "next": _next(request)},
+        {
+            "form": form,
+            "qr": services.otp_qr_svg(uri),
+            "secret": grouped,
+            "next": _next(request),
+            **BEFORE_SECOND_FACTOR,
+        },
     )
 
 
