@@ -4,7 +4,8 @@
 page; the root conftest makes them also mark the session two-factor verified, exactly as
 force_login already skips the password. The sign-in tests of safetrain.accounts use the real
 pages instead (password, then the TOTP code) and switch this off with the `real_two_factor`
-fixture. Nothing here is imported by the application.
+marker. The application never imports this; `safetrain dashboards bench` (an operator's
+measurement on its own throwaway accounts) uses mark_two_factor_verified.
 """
 
 from __future__ import annotations
