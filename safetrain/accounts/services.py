@@ -186,8 +186,11 @@ def otp_attempt(*, request: HttpRequest, user: User, code: str, enrolling: bool 
 
 
 def session_track(*, user: Any, session_key: str | None) -> None:
+    """Remember a signed-in session of the user (and forget theirs that must have expired)."""
     if session_key:
         AccountSession.objects.get_or_create(session_key=session_key, defaults={"user": user})
+        too_old = timezone.now() - dt.timedelta(seconds=settings.SAFETRAIN_SESSION_MAX_SECONDS)
+        AccountSession.objects.filter(user=user, created_at__lt=too_old).delete()
 
 
 def session_retrack(*, user: Any, old_key: str | None, new_key: str | None) -> None:

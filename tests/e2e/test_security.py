@@ -22,6 +22,7 @@ PAGES = [
     "/exams/",
     "/classes/",
     "/inspections/",
+    "/api/v1/docs",
 ]
 
 
