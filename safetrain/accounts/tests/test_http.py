@@ -20,7 +20,9 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECURE_COOKIES")}
+    # the browser tests' conftest allows sync DB access from async code; a deployment must not
+    dropped = ("DEBUG", "SECURE_COOKIES", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         SAFETRAIN_MODE="production",
         SAFETRAIN_TESTING="0",
