@@ -232,13 +232,24 @@ def reset_requests(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     issued = None
     if request.method == "POST":
-        target = get_object_or_404(user_list(viewer=viewer), pk=request.POST.get("user") or 0)
+        accounts = user_list(viewer=viewer)
+        if request.POST.get("username"):
+            target = get_object_or_404(accounts, username=request.POST["username"].strip())
+        else:
+            target = get_object_or_404(accounts, pk=request.POST.get("user") or 0)
         try:
-            code = services.reset_issue(actor=viewer, user=target)
+            if request.POST.get("action") == "otp_reset":
+                services.otp_reset(actor=viewer, user=target)
+                messages.success(
+                    request,
+                    _("Two-factor authentication of %(username)s is reset: they enrol again.")
+                    % {"username": target.username},
+                )
+            else:
+                code = services.reset_issue(actor=viewer, user=target)
+                issued = {"user": target, "code": code, "minutes": services.RESET_MINUTES}
         except ServiceError as exc:
             messages.error(request, exc.message)
-        else:
-            issued = {"user": target, "code": code, "minutes": services.RESET_MINUTES}
     return render(
         request,
         "accounts/reset_requests.html",

@@ -138,3 +138,30 @@ def test_user_otp_prints_the_current_code_and_reset_removes_the_device():
     with pytest.raises(CommandError):
         call_command("user", "otp", "insp1", stdout=io.StringIO())
     assert User.objects.filter(username="insp1").exists()
+
+
+def test_an_admin_resets_by_username_and_resets_a_lost_authenticator():
+    from safetrain.accounts.models import TotpDevice
+
+    ent = make_enterprise(region="140502")
+    admin = make_user("enterprise_admin", enterprise=ent)
+    worker = make_user("worker", person=make_employment(enterprise=ent).person, username="w9")
+    inspector = make_user("inspector", region="140502", username="insp9")
+    otp_demo_enrol(user=inspector)
+    county = make_user("county_admin", region="140502")
+
+    c = Client()
+    c.force_login(admin)
+    response = c.post("/auth/resets/", {"username": "w9", "action": "code"})
+    assert response.context["issued"]["user"] == worker
+    # an enterprise admin cannot touch an inspector (not its account): 404, device kept
+    assert c.post("/auth/resets/", {"username": "insp9", "action": "otp_reset"}).status_code == 404
+    assert TotpDevice.objects.filter(user=inspector).exists()
+
+    c.force_login(county)
+    inspector_session = Client()
+    inspector_session.force_login(inspector)
+    response = c.post("/auth/resets/", {"username": "insp9", "action": "otp_reset"})
+    assert response.status_code == 200
+    assert not TotpDevice.objects.filter(user=inspector).exists()
+    assert inspector_session.get("/").status_code == 302  # signed out everywhere
