@@ -59,6 +59,7 @@ def test_admin_enrols_then_pages_load_without_csp_violations(page, live_server):
     for path in PAGES:
         page.goto(f"{base}{path}")
         page.wait_for_load_state("networkidle")
+    page.goto(f"{base}/auth/")
     screenshot(page, "security-page-desktop")
     assert violations == []
 
