@@ -21,11 +21,22 @@ DATA_DIR = Path(os.environ.get("SAFETRAIN_DATA_DIR", BASE_DIR / "data"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("SAFETRAIN_TESTING", False) or "pytest" in sys.modules
+# SAFETRAIN_MODE=production: a real deployment behind HTTPS. It refuses to start without
+# SECRET_KEY or with DEBUG on, and switches on HTTPS redirects, HSTS and secure cookies, so that
+# `safetrain check --deploy` is clean (docs/security.md#http-hardening).
+PRODUCTION = os.environ.get("SAFETRAIN_MODE", "").strip().lower() == "production"
 
 # A development fallback keeps the two-command quick start working; production sets SECRET_KEY.
 SECRET_KEY = os.environ.get(
     "SECRET_KEY", "dev-insecure-only-for-local-demo-change-me-0123456789abcdef"
 )
+if PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if DEBUG:
+        raise ImproperlyConfigured("SAFETRAIN_MODE=production and DEBUG=1 do not go together")
+    if not os.environ.get("SECRET_KEY"):
+        raise ImproperlyConfigured("SAFETRAIN_MODE=production needs SECRET_KEY in the environment")
 # Key for encrypting personal data at rest (32 bytes, urlsafe base64). Development falls back to
 # a key derived from SECRET_KEY; `safetrain check --deploy` warns when it is missing.
 SAFETRAIN_DATA_KEY = os.environ.get("SAFETRAIN_DATA_KEY", "")
@@ -56,6 +67,7 @@ INSTALLED_APPS = [
     "safetrain.catalog",
     "safetrain.enterprises",
     "safetrain.people",
+    "safetrain.accounts",
     "safetrain.workbook",
     "safetrain.records",
     "safetrain.certificates",
@@ -84,8 +96,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "safetrain.audit.middleware.AuditMiddleware",  # 403s and exports audited; no-store
+    "safetrain.accounts.middleware.SessionTimeoutMiddleware",  # 30 min idle, 12 h absolute
+    "safetrain.accounts.middleware.TwoFactorMiddleware",  # 2FA roles: nothing before the code
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -124,17 +139,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
-    "safetrain.people.auth.IdentityBackend",
+    # people's IdentityBackend (username, ID number or phone) behind the sign-in throttle
+    "safetrain.accounts.backends.ThrottledIdentityBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# docs/security.md#accounts: 12+ characters of 3 of 4 classes, no username / ID number / phone,
+# not a common password. Used by every form that sets a password, the admin and the commands.
 AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "safetrain.accounts.validators.StrengthValidator",
+        "OPTIONS": {"min_length": 12, "min_classes": 3},
+    },
+    {"NAME": "safetrain.accounts.validators.PersonalDataValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -173,17 +194,63 @@ SAFETRAIN_MAX_UPLOAD_BYTES = int(
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Sessions (docs/security.md#accounts): 30 minutes idle, 12 hours at most after sign-in
+# (safetrain.accounts.middleware.SessionTimeoutMiddleware); the cookie dies with the session.
+SAFETRAIN_SESSION_IDLE_SECONDS = int(os.environ.get("SAFETRAIN_SESSION_IDLE_SECONDS", "1800"))
+SAFETRAIN_SESSION_MAX_SECONDS = int(os.environ.get("SAFETRAIN_SESSION_MAX_SECONDS", "43200"))
+SESSION_COOKIE_AGE = SAFETRAIN_SESSION_MAX_SECONDS
+
+# Cookies: the session cookie is HttpOnly; the CSRF cookie is read by the exam and study pages'
+# scripts (X-CSRFToken), so it is not (Django's docs: HttpOnly there adds no protection).
+# SameSite=Lax everywhere; Secure outside development (always in production).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool(
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION or env_bool(
     "SECURE_COOKIES",
     not DEBUG and not TESTING and "runserver" not in os.environ.get("SAFETRAIN_MODE", ""),
 )
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    # HTTPS only: redirect plain HTTP, tell browsers to remember it (HSTS, one year).
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # behind nginx (docs/deployment.md), which sets X-Forwarded-Proto and must not pass the
+    # client's own; SECURE_PROXY_SSL_HEADER=0 when the application itself terminates TLS
+    if env_bool("SECURE_PROXY_SSL_HEADER", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (Django's own, django.middleware.csp): scripts only from this site's
+# files — no inline <script>, no on*= handlers (a test scans every template), no eval. Inline
+# style attributes remain in some templates, hence 'unsafe-inline' for styles only. Course media
+# in object storage on another origin: list it in SAFETRAIN_CSP_MEDIA_ORIGINS (comma separated).
+from django.utils.csp import CSP  # noqa: E402
+
+_MEDIA_ORIGINS = [
+    o.strip() for o in os.environ.get("SAFETRAIN_CSP_MEDIA_ORIGINS", "").split(",") if o.strip()
+]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", *_MEDIA_ORIGINS],
+    "media-src": [CSP.SELF, *_MEDIA_ORIGINS],
+    "object-src": [CSP.SELF, *_MEDIA_ORIGINS],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+}
 
 # Online study (safetrain.study, docs/study.md): heartbeat interval, idle prompt, fastest playback;
 # the site's address (the xAPI actor's account homePage) and an optional external LRS.

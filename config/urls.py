@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("auth/", include("safetrain.accounts.urls")),
     path("records/", include("safetrain.records.urls")),
     path("workbook/", include("safetrain.workbook.urls")),
     path("compliance/", include("safetrain.compliance.urls")),

@@ -26,7 +26,8 @@ SIZES = {
     "small": DemoSize("small", enterprises=8, persons=90),
 }
 
-DEMO_PASSWORD = "Anquan-2024"
+# 12+ characters of 3 classes (docs/security.md#accounts); the same for every demo account
+DEMO_PASSWORD = "Anquan-2024-jc"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class DemoLogin:
     role: str  # people.Role value
     scope: str  # human-readable: region, enterprise or person
     note: str = ""  # e.g. "also signs in with ID number …"
+    otp_secret: str = ""  # the pre-enrolled TOTP key of a two-factor role (safetrain.accounts)
 
 
 @dataclass

@@ -1,4 +1,9 @@
-"""Sign-in by username, or (for workers) by ID number or mobile phone, with a password."""
+"""Sign-in by username, or (for workers) by ID number or mobile phone, with a password.
+
+`resolve_account` is the one place that turns what was typed into an account; the sign-in
+throttle (safetrain.accounts) keys its counter by the account it finds, so that the username,
+ID number and phone of one account share one counter.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,32 @@ from safetrain.core.identifiers import (
 )
 
 
+def resolve_account(identifier: str) -> Any:
+    """The account named by a username, an ID number or an 11-digit mobile number, or None."""
+    from safetrain.people.models import User
+    from safetrain.people.services import id_lookup_hash, phone_lookup_hash
+
+    candidate = (identifier or "").strip()
+    if not candidate:
+        return None
+    user = None
+    if looks_like_id_number(candidate):
+        try:
+            number = normalize_id_number(candidate)
+            user = User.objects.filter(person__id_number_hash=id_lookup_hash(number)).first()
+        except InvalidIdentifier:
+            user = None
+    elif candidate.isdigit() and len(candidate) == 11:
+        try:
+            phone = normalize_phone(candidate)
+            user = User.objects.filter(person__phone_hash=phone_lookup_hash(phone)).first()
+        except InvalidIdentifier:
+            user = None
+    if user is None:
+        user = User.objects.filter(username=candidate).first()
+    return user
+
+
 class IdentityBackend(ModelBackend):
     def authenticate(
         self,
@@ -24,26 +55,10 @@ class IdentityBackend(ModelBackend):
         **kwargs: Any,
     ) -> Any:
         from safetrain.people.models import User
-        from safetrain.people.services import id_lookup_hash, phone_lookup_hash
 
         if not username or password is None:
             return None
-        user = None
-        candidate = username.strip()
-        if looks_like_id_number(candidate):
-            try:
-                number = normalize_id_number(candidate)
-                user = User.objects.filter(person__id_number_hash=id_lookup_hash(number)).first()
-            except InvalidIdentifier:
-                user = None
-        elif candidate.isdigit() and len(candidate) == 11:
-            try:
-                phone = normalize_phone(candidate)
-                user = User.objects.filter(person__phone_hash=phone_lookup_hash(phone)).first()
-            except InvalidIdentifier:
-                user = None
-        if user is None:
-            user = User.objects.filter(username=candidate).first()
+        user = resolve_account(username)
         if user is None:
             User().set_password(password)  # same work whether or not the account exists
             return None

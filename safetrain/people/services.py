@@ -336,7 +336,14 @@ def user_create(
             if not person_list(viewer=actor).filter(pk=person.pk).exists():
                 raise NotAllowed("该人员不在您的辖区内")
     try:
-        validate_password(password, User(username=username, first_name=first_name))
+        validate_password(
+            password,
+            User(
+                username=username,
+                first_name=first_name,
+                person=person if role == "worker" else None,
+            ),
+        )
     except DjangoValidationError as exc:
         raise ValidationFailed(
             "密码不符合要求：" + "；".join(exc.messages), fields={"password": exc.messages}

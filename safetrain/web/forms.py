@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from safetrain.catalog.selectors import sector_list
@@ -17,18 +16,6 @@ from safetrain.web.nav import effective_role
 
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     return cast(forms.ChoiceField, form.fields[name])
-
-
-class LoginForm(AuthenticationForm):
-    """Django's login form (field names username/password kept) with our labels."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("Username / ID number / mobile phone")
-        self.fields["username"].widget.attrs.update(
-            {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
-        )
-        self.fields["password"].label = _("Password")
 
 
 def _region_choices(codes: list[str] | None, *, counties_only: bool) -> list[tuple[str, str]]:

@@ -1,21 +1,12 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from safetrain.accounts.views import SignInView, SignOutView
 from safetrain.web import views
-from safetrain.web.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", SignInView.as_view(), name="login"),  # safetrain.accounts: lock, 2FA
+    path("logout/", SignOutView.as_view(), name="logout"),
     path("enterprises/", views.enterprise_list_view, name="enterprise_list"),
     path("enterprises/new/", views.enterprise_create, name="enterprise_create"),
     path("enterprises/<str:credit_code>/", views.enterprise_detail, name="enterprise_detail"),

@@ -60,9 +60,45 @@ def build_world() -> dict:
     }
 
 
+def totp_code_for(username: str) -> str:
+    """The TOTP code an authenticator app would show now for the account's stored secret — one
+    for a time step after the last accepted one (each code works once), waiting for it if the
+    account signed in a moment ago."""
+    import time
+
+    import pyotp
+
+    from safetrain.accounts.models import TotpDevice
+    from safetrain.core.crypto import decrypt
+
+    device = TotpDevice.objects.get(user__username=username)
+    totp = pyotp.TOTP(decrypt(device.secret_encrypted))
+    step = max(int(time.time()) // 30, device.last_step + 1)
+    while step > int(time.time()) // 30 + 1:  # the server accepts one step of clock drift
+        time.sleep(1)
+    return totp.at(step * 30)
+
+
 def sign_in(page, base_url: str, username: str, password: str) -> None:
+    """Sign in through the pages: the password, then for the two-factor roles (admins and
+    inspectors) the TOTP code — on the first sign-in after enrolling with the key the page
+    shows, as a person would with an authenticator app."""
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("form[action='/login/'] button[type=submit]")
+    page.wait_for_load_state()
+    if "/auth/2fa/" in page.url:
+        from safetrain.people.auth import resolve_account
+
+        account = resolve_account(username).username
+        if "/auth/2fa/enrol/" in page.url:
+            import pyotp
+
+            secret = page.get_by_test_id("otp-secret").inner_text().replace(" ", "")
+            code = pyotp.TOTP(secret).now()
+        else:
+            code = totp_code_for(account)
+        page.fill("#id_code", code)
+        page.click("[data-testid=otp-form] button[type=submit]")
     page.wait_for_url(f"{base_url}/")

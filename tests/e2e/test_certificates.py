@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from safetrain.certificates.tests.factories import make_certificate
 from safetrain.people.tests.factories import PASSWORD, make_employment, make_enterprise, make_user
+from tests.e2e import journeys
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,11 +27,7 @@ def _reference_data():
 
 
 def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form[action='/login/'] button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    journeys.sign_in(page, base, username, PASSWORD)  # the TOTP step for inspectors and admins
 
 
 def test_inspector_opens_qr_link_on_a_phone(phone_page, live_server):

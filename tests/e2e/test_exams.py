@@ -52,9 +52,8 @@ def test_worker_keeps_answering_offline_and_loses_nothing(phone_page, live_serve
     given: dict[int, str] = {}
     for n in range(4):
         given[n] = answer(page, n)
-    page.wait_for_function(
-        "document.querySelector('[data-testid=saved]').dataset.state === 'saved'"
-    )
+    # a selector, not a JS string: the Content Security Policy forbids eval in the page
+    page.wait_for_selector("[data-testid=saved][data-state=saved]")
     assert Answer.objects.count() == 4
     assert page.evaluate(NO_OVERFLOW)
     screenshot(page, "phone-exam-online")
@@ -70,9 +69,7 @@ def test_worker_keeps_answering_offline_and_loses_nothing(phone_page, live_serve
     assert len(queued) == 1
 
     page.context.set_offline(False)
-    page.wait_for_function(
-        "document.querySelector('[data-testid=saved]').dataset.state === 'saved'", timeout=45_000
-    )
+    page.wait_for_selector("[data-testid=saved][data-state=saved]", timeout=45_000)
     assert Answer.objects.count() == 10
     page.on("dialog", lambda d: d.accept())
     page.get_by_test_id("submit").click()

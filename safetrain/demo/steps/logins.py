@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
+from safetrain.accounts.services import otp_demo_enrol, requires_two_factor
 from safetrain.demo.context import DEMO_PASSWORD, DemoContext, DemoLogin
 from safetrain.demo.generators import PersonPlan
 from safetrain.enterprises.models import Enterprise
@@ -83,7 +86,7 @@ def logins(ctx: DemoContext) -> None:
     _ensure_user(username="demo-trainer", role="trainer", first_name="培训讲师")
     _ensure_user(username="demo-worker", role="worker", person=worker, first_name=worker.name)
     post = worker_plan.employments[-1].posts[0]
-    ctx.logins = [
+    logins = [
         DemoLogin("demo-city", "city_admin", f"{city.name}（{city.code}）全市"),
         DemoLogin("demo-county", "county_admin", f"{county.name}（{county.code}）"),
         DemoLogin("demo-enterprise", "enterprise_admin", mine.name),
@@ -96,3 +99,10 @@ def logins(ctx: DemoContext) -> None:
             note=f"{worker.name}也可用身份证号 {worker_plan.id_number} 登录",
         ),
     ]
+    # the two-factor roles are pre-enrolled: their key is printed (any authenticator app takes
+    # it), and `safetrain user otp USERNAME` prints the current code
+    for i, login in enumerate(logins):
+        user = User.objects.get(username=login.username)
+        if requires_two_factor(user):
+            logins[i] = replace(login, otp_secret=otp_demo_enrol(user=user))
+    ctx.logins = logins

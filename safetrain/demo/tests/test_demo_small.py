@@ -105,6 +105,16 @@ def test_every_role_has_a_demo_login_and_the_worker_signs_in_with_the_id_number(
         assert username in output
         assert authenticate(username=username, password="wrong-password") is None
     assert DEMO_PASSWORD in output and "http://127.0.0.1:8000/" in output
+    # the two-factor roles are pre-enrolled and their TOTP key is printed (safetrain.accounts)
+    from safetrain.accounts.models import TotpDevice
+    from safetrain.core.crypto import decrypt
+
+    for username, role in expected.items():
+        device = TotpDevice.objects.filter(user__username=username, confirmed_at__isnull=False)
+        if role in ("trainer", "worker"):
+            assert not device.exists()
+        else:
+            assert f"{username}：动态口令密钥 {decrypt(device.get().secret_encrypted)}" in output
 
     admin = User.objects.get(username="demo-enterprise")
     county = User.objects.get(username="demo-county")

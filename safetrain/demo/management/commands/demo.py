@@ -113,4 +113,10 @@ class Command(BaseCommand):
             if login.note:
                 out(f"{login.username}：{login.note}")
         out("")
+        out("管理员与执法人员须双因素认证：密码之后输入动态口令（身份验证器 App 添加下列密钥；")
+        out("或运行 safetrain user otp 用户名 打印当前口令，演示与运维用）：")
+        for login in result.logins:
+            if login.otp_secret:
+                out(f"  {login.username}：动态口令密钥 {login.otp_secret}")
+        out("")
         out(f"打开 {options['url']} 登录。")

@@ -4,6 +4,12 @@ Bootstraps accounts from the command line (DESIGN §5). The password is read fro
 one line, without its line break, so that it never shows in the process list or shell history:
 
     printf '%s\\n' "$PASSWORD" | safetrain user create chengqu --role county_admin --region 140502
+
+Operator aids of account security (safetrain.accounts, docs/security.md#accounts):
+
+    safetrain user otp USERNAME              # the current TOTP code of a pre-enrolled account (demo)
+    safetrain user otp USERNAME --reset      # remove a lost authenticator: enrol again at sign-in
+    safetrain user reset-password USERNAME   # a one-time reset code, valid 30 minutes
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from safetrain.core.errors import ServiceError
 from safetrain.core.identifiers import InvalidIdentifier, mask_id_number, normalize_id_number
 from safetrain.enterprises.models import Enterprise
 from safetrain.people.management.base import ExitOneCommand
-from safetrain.people.models import Person, Role
+from safetrain.people.models import Person, Role, User
 from safetrain.people.services import id_lookup_hash, user_create
 
 REGION_ROLES = ("city_admin", "county_admin", "inspector")
@@ -30,7 +36,9 @@ class Command(ExitOneCommand):
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="create")
+        sub = parser.add_subparsers(
+            dest="action", required=True, metavar="{create,otp,reset-password}"
+        )
         create = sub.add_parser("create", help="create an account (password from standard input)")
         create.add_argument("username")
         create.add_argument("--role", required=True, choices=Role.values)
@@ -40,8 +48,56 @@ class Command(ExitOneCommand):
         )
         anchor.add_argument("--enterprise", help="credit code of the enterprise (enterprise_admin)")
         create.add_argument("--id-number", dest="id_number", help="the worker's ID number (worker)")
+        otp = sub.add_parser(
+            "otp", help="print the current TOTP code of USERNAME (a demo and operator aid)"
+        )
+        otp.add_argument("username")
+        otp.add_argument(
+            "--reset",
+            action="store_true",
+            help="remove the account's authenticator (lost phone); it enrols again at sign-in",
+        )
+        reset = sub.add_parser(
+            "reset-password", help="print a one-time password reset code (valid 30 minutes)"
+        )
+        reset.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "otp":
+            return self.otp(options["username"], reset=options["reset"])
+        if options["action"] == "reset-password":
+            return self.reset_password(options["username"])
+        return self.create(**options)
+
+    def _user(self, username: str) -> User:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"未知用户 {username}")
+        return user
+
+    def otp(self, username: str, *, reset: bool) -> None:
+        from safetrain.accounts.services import otp_current_code, otp_reset
+
+        user = self._user(username)
+        if reset:
+            otp_reset(actor=None, user=user)
+            self.stdout.write(f"已清除 {username} 的动态口令，并结束其全部会话、吊销其接口令牌")
+            return
+        try:
+            self.stdout.write(otp_current_code(user=user))
+        except ServiceError as exc:
+            raise CommandError(exc.message) from exc
+
+    def reset_password(self, username: str) -> None:
+        from safetrain.accounts.services import RESET_MINUTES, reset_issue
+
+        code = reset_issue(actor=None, user=self._user(username))
+        self.stdout.write(
+            f"{username} 的一次性密码重置码（{RESET_MINUTES} 分钟内有效）：{code}\n"
+            "本人在登录页“忘记密码” → “我有重置码”输入用户名、重置码和新密码。"
+        )
+
+    def create(self, **options: Any) -> None:
         role: str = options["role"]
         region: str | None = options.get("region")
         credit_code: str | None = options.get("enterprise")
