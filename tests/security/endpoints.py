@@ -130,8 +130,12 @@ def web_request(client: Client, name: str, entry: W, obj: Obj, method: str) -> O
     url = reverse(name, kwargs=kwargs)
     data = {field: obj.values[key] for field, key in entry.query.items()}
     response = client.get(url, data) if method == "GET" else client.post(url, data)
-    return Outcome(f"{method} {url}", response.status_code, response_text(response),
-                   response.get("Location", ""))
+    return Outcome(
+        f"{method} {url}",
+        response.status_code,
+        response_text(response),
+        response.get("Location", ""),
+    )
 
 
 def api_request(

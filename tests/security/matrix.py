@@ -144,9 +144,15 @@ PERSON = {"person_id": "uid"}
 ATTEMPT = {"attempt_id": "uid"}
 
 API: dict[str, list[A]] = {
-    "safetrain_enterprises_api_list_enterprises": [A("region", query={"region": "code"}, lists=True)],
-    "safetrain_enterprises_api_get_enterprise": [A("enterprise", path={"credit_code": "credit_code"})],
-    "safetrain_enterprises_api_list_org_units": [A("enterprise", path={"credit_code": "credit_code"})],
+    "safetrain_enterprises_api_list_enterprises": [
+        A("region", query={"region": "code"}, lists=True)
+    ],
+    "safetrain_enterprises_api_get_enterprise": [
+        A("enterprise", path={"credit_code": "credit_code"})
+    ],
+    "safetrain_enterprises_api_list_org_units": [
+        A("enterprise", path={"credit_code": "credit_code"})
+    ],
     "safetrain_people_api_lookup_person": [
         A("person", body={}, body_values={"id_number": "id_number"})
     ],
@@ -225,8 +231,11 @@ API: dict[str, list[A]] = {
     "safetrain_exams_api_attempt_get": [A("attempt", path=ATTEMPT)],
     "safetrain_exams_api_attempt_event": [A("attempt", path=ATTEMPT, body={"kind": "blur"})],
     "safetrain_classes_api_session_get": [A("session", path={"pk": "pk"})],
-    "safetrain_classes_api_plan_progress_get": [A("enterprise", query={"enterprise": "credit_code"})],
+    "safetrain_classes_api_plan_progress_get": [
+        A("enterprise", query={"enterprise": "credit_code"})
+    ],
 }
+
 
 def _exam_body(candidates: list[str], **extra: str) -> dict[str, Any]:
     return {
@@ -297,8 +306,20 @@ API_EXEMPT: dict[str, str] = {
 }
 
 # Request-body fields that name an object: an operation whose body has one must be classified.
-ID_BODY_FIELDS = frozenset({"enterprise", "region", "person", "candidates", "items", "token",
-                            "id_number", "course", "session", "exam"})
+ID_BODY_FIELDS = frozenset(
+    {
+        "enterprise",
+        "region",
+        "person",
+        "candidates",
+        "items",
+        "token",
+        "id_number",
+        "course",
+        "session",
+        "exam",
+    }
+)
 
 # Query parameters that name an object: an operation taking one of them must be classified.
 ID_QUERY_PARAMS = frozenset(

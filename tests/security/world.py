@@ -36,7 +36,9 @@ class Obj:
     label: str = ""
 
     def __repr__(self) -> str:  # shows in hypothesis' falsifying example
-        return f"<{self.kind} of {self.owner}{' (personal)' if self.personal else ''} {self.values}>"
+        return (
+            f"<{self.kind} of {self.owner}{' (personal)' if self.personal else ''} {self.values}>"
+        )
 
 
 # (kind, role) pairs that the documented policy lets a role see although the object belongs to
@@ -65,6 +67,31 @@ def foreign_for(role: str, obj: Obj) -> bool:
     return role in ("enterprise_admin", "worker", "trainer")
 
 
+GHOST_UUID = "00000000-0000-4000-8000-00000000beef"
+
+
+def ghost(obj: Obj) -> Obj:
+    """The same kind of object with values that name nothing: an object outside the viewer's
+    jurisdiction must be answered exactly like it (its existence must not show)."""
+    from safetrain.core.testing import new_credit_code, new_id_number
+
+    values = {}
+    for key, value in obj.values.items():
+        if key == "credit_code":
+            values[key] = new_credit_code(value[2:8])
+        elif key == "id_number":
+            values[key] = new_id_number()
+        elif key == "number":
+            values[key] = "ZG2099-9999"
+        elif value.isdigit():
+            values[key] = "987654321"
+        elif len(value) == 36 and value.count("-") == 4:
+            values[key] = GHOST_UUID
+        else:
+            values[key] = value
+    return Obj(obj.kind, "ghost", values, [], obj.personal, "does not exist")
+
+
 @dataclass
 class World:
     users: dict[str, Any]
@@ -74,7 +101,10 @@ class World:
     @property
     def own_values(self) -> dict[str, str]:
         """The signed-in users' own things (enterprise A1, its worker), for request bodies."""
-        return {"uid": str(self.own["person"].uid), "credit_code": self.own["enterprise"].credit_code}
+        return {
+            "uid": str(self.own["person"].uid),
+            "credit_code": self.own["enterprise"].credit_code,
+        }
 
     def of_kind(self, kind: str) -> list[Obj]:
         return [o for o in self.objects if o.kind == kind]
@@ -123,7 +153,9 @@ def build_world() -> World:  # noqa: PLR0915 - one straight list of steps
         "A1": make_enterprise(region=COUNTY_A, name="城区本企煤矿"),
         "A2": make_enterprise(region=COUNTY_A, name="城区邻企甲二煤矿"),
         "B1": make_enterprise(region=COUNTY_B, name="高平外县乙一煤矿"),
-        "B2": make_enterprise(region=COUNTY_B, name="高平外县乙二化工", sector="hazardous_chemicals"),
+        "B2": make_enterprise(
+            region=COUNTY_B, name="高平外县乙二化工", sector="hazardous_chemicals"
+        ),
     }
     # people: the signed-in worker of A1, and in each other enterprise a special operator with a
     # certificate, one without (a blocking finding for correction orders) and a worker account
@@ -254,7 +286,11 @@ def build_world() -> World:  # noqa: PLR0915 - one straight list of steps
         # an inspection of the enterprise and a correction order with a penalty
         inspector = users["inspector"] if county_tag == "A" else others["inspector"]
         inspection = insp.inspection_create(
-            actor=inspector, enterprise=ent, date=t, methods=["site_visit"], findings=f"{tag}检查发现"
+            actor=inspector,
+            enterprise=ent,
+            date=t,
+            methods=["site_visit"],
+            findings=f"{tag}检查发现",
         )
         add(Obj("inspection", tag, {"pk": str(inspection.pk)}, [f"{tag}检查发现"]))
         order = insp.order_issue(
@@ -264,13 +300,19 @@ def build_world() -> World:  # noqa: PLR0915 - one straight list of steps
             deadline=t + dt.timedelta(days=10),
             note=f"{tag}整改备注",
         )
-        insp.penalty_add(actor=inspector, order=order, amount="1000", basis="《安全生产法》第九十七条")
+        insp.penalty_add(
+            actor=inspector, order=order, amount="1000", basis="《安全生产法》第九十七条"
+        )
         add(Obj("order", tag, {"pk": str(order.pk), "number": order.number}, [order.number]))
     # reminders: the certificates above are due for review in 30 days → notifications
     certificate_remind()
     for n in Notification.objects.select_related("recipient"):
         if n.recipient.role == "worker" and n.recipient.person_id != me.person_id:
-            tag = "B1" if n.recipient.person.employments.filter(enterprise=ents["B1"]).exists() else "A2"
+            tag = (
+                "B1"
+                if n.recipient.person.employments.filter(enterprise=ents["B1"]).exists()
+                else "A2"
+            )
             add(Obj("notification", tag, {"pk": str(n.pk)}, [], personal=True))
         elif n.recipient.role == "enterprise_admin" and n.recipient.enterprise_id != ents["A1"].pk:
             tag = "B1" if n.recipient.enterprise_id == ents["B1"].pk else "A2"
