@@ -6,7 +6,6 @@ GET /api/v1/certificates/persons/{id}?on=   (id = the opaque person id, never th
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,7 +14,7 @@ from ninja import Router
 from safetrain.certificates.matching import STATE_LABELS, CertState
 from safetrain.certificates.schemas import LedgerOut, PersonCertificatesOut
 from safetrain.certificates.selectors import certificate_status, held_certificates, ledger
-from safetrain.core.dates import today
+from safetrain.core.dates import IsoDate, today
 from safetrain.core.errors import NotAllowed, NotFound, ValidationFailed
 
 router = Router(tags=["certificates 证书"])
@@ -34,7 +33,7 @@ def ledger_get(
     region: str = "",
     state: str = "",
     operation: str = "",
-    on: dt.date | None = None,
+    on: IsoDate | None = None,
 ) -> dict[str, Any]:
     viewer = _viewer(request)
     if not viewer.is_superuser and viewer.role not in LEDGER_ROLES:
@@ -96,7 +95,7 @@ def ledger_get(
 
 @router.get("/persons/{person_id}", response=PersonCertificatesOut, summary="某人的证书")
 def person_certificates(
-    request: HttpRequest, person_id: str, on: dt.date | None = None
+    request: HttpRequest, person_id: str, on: IsoDate | None = None
 ) -> dict[str, Any]:
     from safetrain.people.selectors import person_get
 
