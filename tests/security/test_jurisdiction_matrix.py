@@ -115,8 +115,8 @@ def test_every_endpoint_that_names_an_object_is_classified():
         if r.kwargs and r.name not in WEB and r.name not in EXEMPT:
             missing.append(
                 f"web  {r.route!r} (name {r.name!r}, parameters {', '.join(r.kwargs)}): add "
-                f'"{r.name}": [W("<kind>")] to WEB in tests/security/matrix.py, or to EXEMPT '
-                "with the reason it is public"
+                f'"{r.name}": [W("<kind>")] to WEB in tests/security/matrix.py (kinds and '
+                "value keys: its docstring), or to EXEMPT with the reason it is public"
             )
     for op in api_operations():
         ids = [
@@ -127,8 +127,11 @@ def test_every_endpoint_that_names_an_object_is_classified():
         if ids and op.operation_id not in API and op.operation_id not in API_EXEMPT:
             missing.append(
                 f"api  {op.method} {op.path} (operationId {op.operation_id!r}, parameters "
-                f'{", ".join(ids)}): add "{op.operation_id}": [A("<kind>", path={{...}}, '
-                "query={...})] to API in tests/security/matrix.py"
+                f'{", ".join(ids)}): add "{op.operation_id}": [A("<kind>", '
+                f"path={ {p: '<value key>' for p in op.path_params} }, "
+                f"query={ {q: '<value key>' for q in op.query_params if q in ID_QUERY_PARAMS} }"
+                ", body_of=lambda o, own: {...} if the body names it)] to API in "
+                "tests/security/matrix.py (kinds and value keys: its docstring)"
             )
     assert not missing, "endpoints not classified by the jurisdiction matrix:\n" + "\n".join(
         missing
