@@ -271,3 +271,15 @@ def test_controls_the_city_sees_what_the_others_may_not(world, clients):
             outcome = web_request(clients["city_admin"], name, entry, obj, "GET")
             assert outcome.status == 200, (name, obj, outcome.status)
             assert all(s in outcome.body for s in obj.secrets), (name, obj)
+
+
+def test_controls_lists_show_the_citys_objects_to_the_city(world, clients, tokens):
+    """The lists test would see a leak: the same lists show B1's enterprise and people to the
+    city admin."""
+    b1 = next(o for o in world.of_kind("enterprise") if o.owner == "B1")
+    people = [o for o in world.of_kind("person") if o.owner == "B1"]
+    assert b1.secrets[0] in response_text(clients["city_admin"].get("/enterprises/"))
+    page = response_text(clients["city_admin"].get("/persons/"))
+    assert all(p.secrets[0] in page for p in people)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {tokens['city_admin']}")
+    assert b1.secrets[0] in response_text(api.get("/api/v1/enterprises?page_size=100"))
