@@ -6,7 +6,6 @@ GET /api/v1/certificates/persons/{id}?on=   (id = the opaque person id, never th
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,7 +14,7 @@ from ninja import Router
 from safetrain.certificates.matching import STATE_LABELS, CertState
 from safetrain.certificates.schemas import LedgerOut, PersonCertificatesOut
 from safetrain.certificates.selectors import certificate_status, held_certificates, ledger
-from safetrain.core.dates import today
+from safetrain.core.dates import IsoDate, today
 from safetrain.core.errors import NotAllowed, NotFound, ValidationFailed
 from safetrain.people.selectors import employment_form_param
 
@@ -36,7 +35,7 @@ def ledger_get(
     state: str = "",
     operation: str = "",
     form: str = "",
-    on: dt.date | None = None,
+    on: IsoDate | None = None,
 ) -> dict[str, Any]:
     viewer = _viewer(request)
     form = employment_form_param(form, strict=True)
@@ -100,7 +99,7 @@ def ledger_get(
 
 @router.get("/persons/{person_id}", response=PersonCertificatesOut, summary="某人的证书")
 def person_certificates(
-    request: HttpRequest, person_id: str, on: dt.date | None = None
+    request: HttpRequest, person_id: str, on: IsoDate | None = None
 ) -> dict[str, Any]:
     from safetrain.people.selectors import person_get
 

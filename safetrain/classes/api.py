@@ -17,7 +17,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from safetrain.classes import selectors, services
-from safetrain.core.dates import today
+from safetrain.core.dates import IsoDate, today
 from safetrain.core.errors import NotFound
 from safetrain.enterprises.selectors import enterprise_get
 from safetrain.people.selectors import employment_form_param
@@ -193,7 +193,7 @@ def checkin(request: HttpRequest, payload: CheckinIn) -> dict[str, Any]:
 
 @router.get("/plans/progress", response=ProgressOut, summary="年度培训计划进度")
 def plan_progress_get(
-    request: HttpRequest, enterprise: str, year: int | None = None, on: dt.date | None = None
+    request: HttpRequest, enterprise: str, year: int | None = None, on: IsoDate | None = None
 ) -> dict[str, Any]:
     ent = enterprise_get(viewer=request.user, credit_code=enterprise)  # type: ignore[arg-type]
     if ent is None:

@@ -37,7 +37,7 @@ router = Router(tags=["exams 考试"])
 
 @router.post("/exams", response={201: IdOut}, summary="创建考试（组织者）")
 def exam_create(request: HttpRequest, payload: ExamIn) -> Status:
-    from safetrain.enterprises.models import Enterprise
+    from safetrain.enterprises.selectors import enterprise_get
     from safetrain.people.selectors import person_get
 
     viewer: Any = request.user
@@ -53,9 +53,13 @@ def exam_create(request: HttpRequest, payload: ExamIn) -> Status:
         persons.append(person)
     enterprise = None
     if payload.enterprise:
-        enterprise = Enterprise.objects.filter(credit_code=payload.enterprise).first()
+        # looked up within the viewer's jurisdiction: an enterprise outside it answers exactly
+        # as one that does not exist (docs/jurisdiction.md), never "not in your jurisdiction"
+        enterprise = enterprise_get(viewer=viewer, credit_code=payload.enterprise)
         if enterprise is None:
-            raise ValidationFailed("企业不存在", fields={"enterprise": "未找到"})
+            raise ValidationFailed(
+                "企业不存在或不在您的管辖范围内", fields={"enterprise": "未找到"}
+            )
     exam = services.exam_create(
         actor=viewer,
         title=payload.title,

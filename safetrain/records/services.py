@@ -65,11 +65,15 @@ def parse_tenths(value: object, *, field: str, label: str) -> Decimal:
         raise ValidationFailed(f"{label}“{value}”不是数字", fields={field: "不是数字"}) from exc
     if not number.is_finite():
         raise ValidationFailed(f"{label}“{value}”不是数字", fields={field: "不是数字"})
-    if number != number.quantize(TENTH):
+    try:
+        tenths = number.quantize(TENTH)
+    except InvalidOperation as exc:  # more digits than the context holds (1e227)
+        raise ValidationFailed(f"{label}“{value}”过大", fields={field: "过大"}) from exc
+    if number != tenths:
         raise ValidationFailed(
             f"{label}最多保留一位小数（“{value}”）", fields={field: "最多一位小数"}
         )
-    return number.quantize(TENTH)
+    return tenths
 
 
 def validate_hours(value: object) -> Decimal:

@@ -93,3 +93,18 @@ def test_person_certificates(client, world):
     # a worker sees their own
     worker = make_user("worker", person=world["pa"])
     assert get(client, worker, url).status_code == 200
+
+
+@pytest.mark.parametrize("on", ["0", "1700000000", "2025-6-1", "2025-02-30"])
+def test_on_must_be_an_iso_date(client, world, on):
+    """Found by tests/security (schemathesis): `?on=0` was read as a Unix time, 1970-01-01."""
+    city = make_user("city_admin")
+    for url in (
+        f"/api/v1/certificates/ledger?on={on}",
+        f"/api/v1/certificates/persons/{world['pa'].uid}?on={on}",
+    ):
+        response = get(client, city, url)
+        assert response.status_code == 422, (url, response.content)
+        body = response.json()
+        assert body["code"] == "validation_failed" and "on" in body["fields"]
+    assert get(client, city, "/api/v1/certificates/ledger?on=2025-06-01").status_code == 200

@@ -12,6 +12,7 @@ from safetrain.exams import services
 from safetrain.exams.models import Answer, Attempt, Exam
 from safetrain.exams.tests.conftest import RULE
 from safetrain.people.services import token_create
+from safetrain.people.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,27 @@ def test_hosted_spot_check_over_the_api(client, world, clock):
         "score": 0.0,
         "passed": False,
     }
+
+
+def test_enterprise_outside_the_organisers_jurisdiction_answers_as_an_unknown_one(
+    client, world, clock
+):
+    """Found by tests/security: `enterprise` was looked up city-wide, so an enterprise of another
+    county answered 403 (county admin) or was silently replaced by the admin's own (201), while
+    an unknown credit code answered 422: the existence of the enterprise showed."""
+    from safetrain.core.testing import new_credit_code
+
+    county = Api(client, make_user("county_admin", region="140502"))
+    admin = Api(client, world["admin"])
+    for api in (county, admin):
+        body = create_body(world, clock, enterprise=world["other"].credit_code)
+        outside = api("post", "/exams", body)
+        unknown = api("post", "/exams", {**body, "enterprise": new_credit_code("140581")})
+        assert outside.status_code == unknown.status_code == 422, outside.json()
+        assert outside.json() == unknown.json()
+        assert outside.json()["fields"] == {"enterprise": "未找到"}
+    assert not Exam.objects.exists()
+    # the enterprise's own credit code still names it
+    r = admin("post", "/exams", create_body(world, clock, enterprise=world["ent"].credit_code))
+    assert r.status_code == 201, r.json()
+    assert Exam.objects.get().enterprise == world["ent"]

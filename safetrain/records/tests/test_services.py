@@ -59,6 +59,9 @@ def test_enterprise_admin_adds_training_for_its_roster(world):
         ("2.35", "一位小数"),
         ("1000", "不能超过"),
         ("abc", "不是数字"),
+        # found by tests/security (schemathesis): too many digits to round was a 500
+        ("3e227", "过大"),
+        (3.064661597101312e227, "过大"),
     ],
 )
 def test_hours_are_positive_with_one_decimal(world, hours, message):
