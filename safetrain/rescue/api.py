@@ -15,7 +15,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from safetrain.core.dates import today
+from safetrain.core.dates import IsoDate, today
 from safetrain.core.errors import NotFound
 from safetrain.enterprises.selectors import enterprise_get
 from safetrain.people.models import User
@@ -97,7 +97,7 @@ def _team(team: RescueTeam, on: dt.date, members: int) -> dict[str, object]:
 
 @router.get("/teams", response=list[TeamOut], summary="辖区内的应急救援队伍")
 def team_list(
-    request: HttpRequest, enterprise: str = "", on: dt.date | None = None
+    request: HttpRequest, enterprise: str = "", on: IsoDate | None = None
 ) -> list[dict[str, object]]:
     viewer: User = request.user  # type: ignore[assignment]
     day = on or today()
@@ -111,7 +111,7 @@ def team_list(
 
 
 @router.get("/teams/{team_id}", response=TeamDetailOut, summary="一支救援队伍")
-def team_get(request: HttpRequest, team_id: int, on: dt.date | None = None) -> dict[str, object]:
+def team_get(request: HttpRequest, team_id: int, on: IsoDate | None = None) -> dict[str, object]:
     viewer: User = request.user  # type: ignore[assignment]
     day = on or today()
     team = selectors.team_get(viewer=viewer, pk=team_id)
@@ -149,7 +149,7 @@ def team_get(request: HttpRequest, team_id: int, on: dt.date | None = None) -> d
 
 
 @router.get("/gaps", response=list[GapOut], summary="未建立或未签约救援队伍的高危行业企业")
-def gaps(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, str]]:
+def gaps(request: HttpRequest, on: IsoDate | None = None) -> list[dict[str, str]]:
     viewer: User = request.user  # type: ignore[assignment]
     rows = selectors.viewer_gaps(viewer=viewer, on=on or today())
     return [
