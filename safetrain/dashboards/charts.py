@@ -103,3 +103,64 @@ def line_chart(
     ]
     ylines = [(y(p), f"{p}%") for p in (0, 25, 50, 75, 100)]
     return LineChart(series, xlabels, ylines, title=title)
+
+
+@dataclass
+class Column:
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: str
+    tip: str
+
+
+@dataclass
+class ColumnChart:
+    """Groups of vertical bars (one group per category, one bar per series), 0–100 %."""
+
+    columns: list[Column]
+    xlabels: list[tuple[float, str]]
+    ylines: list[tuple[float, str]]
+    series: list[Series]
+    width: float = 720
+    height: float = 380
+    title: str = ""
+
+
+def column_chart(
+    groups: list[tuple[str, dict[str, Ratio]]], labels: dict[str, str], *, title: str = ""
+) -> ColumnChart:
+    """One group per (label, ratios by series key); a series without a denominator draws no
+    bar. Colours as the line chart's, so a rate has one colour on the whole page."""
+    left, right, top, bottom = 70.0, 690.0, 20.0, 320.0
+    n = max(len(groups), 1)
+    slot = (right - left) / n
+    bar = min(24.0, (slot - 12) / max(len(labels), 1))
+
+    def y(p: float) -> float:
+        return round(bottom - (bottom - top) * p / 100, 1)
+
+    columns = []
+    xlabels = []
+    for i, (name, ratios) in enumerate(groups):
+        start = left + i * slot + (slot - bar * len(labels)) / 2
+        xlabels.append((round(left + i * slot + slot / 2, 1), name))
+        for j, (key, label) in enumerate(labels.items()):
+            r = ratios[key]
+            if not r.den:
+                continue
+            p = 100 * r.num / r.den
+            columns.append(
+                Column(
+                    round(start + j * bar, 1),
+                    y(p),
+                    round(bar - 2, 1),
+                    round(bottom - y(p), 1),
+                    COLOURS[key][0],
+                    f"{name} {label} {p:.1f}% ({r.num}/{r.den})",
+                )
+            )
+    series = [Series(k, lb, COLOURS[k][0], COLOURS[k][1], "", []) for k, lb in labels.items()]
+    ylines = [(y(p), f"{p}%") for p in (0, 25, 50, 75, 100)]
+    return ColumnChart(columns, xlabels, ylines, series, title=title)

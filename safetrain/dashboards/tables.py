@@ -9,12 +9,14 @@ from typing import Any
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from safetrain.compliance.engine import Ratio
 from safetrain.dashboards.selectors import RATES, Dashboard, Unit, pct
 
-CHARTS = ("rates", "findings", "certs", "trend", "children", "bottom")
+CHARTS = ("rates", "findings", "certs", "trend", "children", "bottom", "forms")
 
 
 @dataclass
@@ -35,7 +37,9 @@ class Table:
                 ((format_html_join("", "<td>{}</td>", ((v,) for v in row)),) for row in self.rows),
             )
         else:
-            body = format_html('<tr><td colspan="{}">无数据</td></tr>', len(self.headers))
+            body = format_html(
+                '<tr><td colspan="{}">{}</td></tr>', len(self.headers), gettext("No data")
+            )
         return format_html(
             '<table class="table" data-testid="table-{}"><thead><tr>{}</tr></thead>'
             "<tbody>{}</tbody></table>",
@@ -49,57 +53,83 @@ def _pct(v: float | None) -> Any:
     return v if v is not None else "—"
 
 
+def _rate_cells(ratios: dict[str, Ratio]) -> list[Any]:
+    row: list[Any] = []
+    for key, _label in RATES:
+        row += [ratios[key].num, ratios[key].den, _pct(pct(ratios[key]))]
+    return row
+
+
 def _unit_rows(units: list[Unit]) -> list[list[Any]]:
-    rows = []
-    for u in units:
-        r = u.ratios
-        row: list[Any] = [u.name, u.code, u.counts.population]
-        for key, _ in RATES:
-            row += [r[key].num, r[key].den, _pct(pct(r[key]))]
-        rows.append(row)
-    return rows
+    return [[u.name, u.code, u.counts.population, *_rate_cells(u.ratios)] for u in units]
+
+
+def _rate_headers() -> list[str]:
+    h: list[str] = []
+    for _key, label in RATES:
+        h += [gettext("%(rate)s numerator") % {"rate": label}, gettext("denominator"), "%"]
+    return h
 
 
 def _unit_headers(first: str) -> list[str]:
-    h = [first, "代码", "在岗人数"]
-    for _, label in RATES:
-        h += [f"{label} 分子", "分母", "%"]
-    return h
+    return [first, gettext("Code"), gettext("In post"), *_rate_headers()]
 
 
 def table(dash: Dashboard, key: str) -> Table:
     if key == "rates":
         return Table(
             key,
-            "四率",
-            ["指标", "分子", "分母", "%"],
-            [[label, r.num, r.den, _pct(p)] for _, label, r, p in dash.rates],
+            gettext("The four rates"),
+            [gettext("Rate"), gettext("numerator"), gettext("denominator"), "%"],
+            [[str(label), r.num, r.den, _pct(p)] for _, label, r, p in dash.rates],
         )
     if key == "findings":
         return Table(
             key,
-            "阻断项（按原因）",
-            ["代码", "原因", "人数"],
+            gettext("Blocking findings (by reason)"),
+            [gettext("Code"), gettext("Reason"), gettext("Persons")],
             [[c, label, n] for c, label, n in dash.findings],
         )
     if key == "certs":
-        return Table(key, "持证台账汇总", ["状态", "证书数"], [[lb, n] for _, lb, n in dash.certs])
+        return Table(
+            key,
+            gettext("Certificate ledger summary"),
+            [gettext("State"), gettext("Certificates")],
+            [[lb, n] for _, lb, n in dash.certs],
+        )
     if key == "trend":
-        rows = []
-        for day, ratios in dash.trend:
-            row: list[Any] = [day.isoformat()]
-            for k, _ in RATES:
-                row += [ratios[k].num, ratios[k].den, _pct(pct(ratios[k]))]
-            rows.append(row)
-        headers = ["日期"]
-        for _, label in RATES:
-            headers += [f"{label} 分子", "分母", "%"]
-        return Table(key, "月度趋势（各月末）", headers, rows)
+        rows = [[day.isoformat(), *_rate_cells(ratios)] for day, ratios in dash.trend]
+        return Table(
+            key,
+            gettext("Monthly trend (month ends)"),
+            [gettext("Date"), *_rate_headers()],
+            rows,
+        )
     if key == "children":
-        first = "县（市、区）" if dash.level == "city" else "企业"
-        return Table(key, f"下级：{first}", _unit_headers(first), _unit_rows(dash.children))
+        first = gettext("County") if dash.level == "city" else gettext("Enterprise")
+        return Table(
+            key,
+            gettext("Level below: %(level)s") % {"level": first},
+            _unit_headers(first),
+            _unit_rows(dash.children),
+        )
     if key == "bottom":
-        return Table(key, "允许上岗率后十名企业", _unit_headers("企业"), _unit_rows(dash.bottom))
+        return Table(
+            key,
+            gettext("Bottom ten enterprises by allowed-to-work rate"),
+            _unit_headers(gettext("Enterprise")),
+            _unit_rows(dash.bottom),
+        )
+    if key == "forms":
+        return Table(
+            key,
+            gettext("By employment form"),
+            [gettext("Employment form"), gettext("In post"), *_rate_headers()],
+            [
+                [str(label), c.population, *_rate_cells(c.ratios())]
+                for _code, label, c in dash.forms
+            ],
+        )
     raise KeyError(key)
 
 
@@ -108,7 +138,7 @@ def workbook(dash: Dashboard, key: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = t.title[:31].replace("：", "-")
+    ws.title = t.title[:31].replace("：", "-").replace(":", "-")
     ws.append([f"{dash.name} · {t.title} · {dash.on.isoformat()}"])
     ws["A1"].font = Font(bold=True)
     ws.append(t.headers)
