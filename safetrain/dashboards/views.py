@@ -23,7 +23,7 @@ from safetrain.core.dates import parse_iso_date
 from safetrain.core.errors import NotAllowed, NotFound, ServiceError
 from safetrain.dashboards import charts, notices, person_pdf
 from safetrain.dashboards.selectors import RATES, Dashboard, dashboard_get
-from safetrain.dashboards.tables import CHARTS, table, workbook
+from safetrain.dashboards.tables import CHARTS, drill_html, table, workbook
 from safetrain.people.models import User
 from safetrain.people.selectors import person_get
 from safetrain.web.nav import SCOPED
@@ -93,13 +93,21 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     dash = _dashboard(request, code, on)
     labels = dict(RATES)
     rate_bars = charts.bar_chart(
-        [charts.Bar(label, p or 0, f"{_p(p)}  {r.num}/{r.den}") for _, label, r, p in dash.rates],
+        [
+            charts.Bar(str(label), p or 0, f"{_p(p)}  {r.num}/{r.den}")
+            for _, label, r, p in dash.rates
+        ],
         maximum=100,
+        title=_("The four rates"),
     )
     finding_bars = charts.bar_chart(
-        [charts.Bar(label, n, str(n)) for _, label, n in dash.findings[:10]]
+        [charts.Bar(label, n, str(n)) for _, label, n in dash.findings[:10]],
+        title=_("Blocking findings"),
     )
-    cert_bars = charts.bar_chart([charts.Bar(label, n, str(n)) for _, label, n in dash.certs])
+    cert_bars = charts.bar_chart(
+        [charts.Bar(label, n, str(n)) for _, label, n in dash.certs],
+        title=_("Certificate ledger summary"),
+    )
 
     def unit_bar(u):  # type: ignore[no-untyped-def]
         p = u.pcts["may_work"]
@@ -110,8 +118,14 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             _href(u.code, on),
         )
 
-    child_bars = charts.bar_chart([unit_bar(u) for u in dash.children], maximum=100)
-    bottom_bars = charts.bar_chart([unit_bar(u) for u in dash.bottom], maximum=100)
+    child_bars = charts.bar_chart(
+        [unit_bar(u) for u in dash.children],
+        maximum=100,
+        title=_("Allowed to work, level below"),
+    )
+    bottom_bars = charts.bar_chart(
+        [unit_bar(u) for u in dash.bottom], maximum=100, title=_("Bottom ten enterprises")
+    )
     trend_chart = charts.line_chart(dash.trend, labels)
     forms_chart = charts.column_chart(
         [(str(label), c.ratios()) for _code, label, c in dash.forms if c.population], labels
@@ -129,6 +143,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "trend_chart": trend_chart,
             "forms_chart": forms_chart,
             "tables": {k: table(dash, k) for k in CHARTS},
+            "drill_table": drill_html(dash, lambda code: _href(code, on)),
             "code": code,
             "parent_href": _href(dash.parent[1], on) if dash.parent else "",
             "can_notice": dash.level != "enterprise"
