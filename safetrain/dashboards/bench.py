@@ -5,10 +5,12 @@ an empty one (it then seeds the synthetic city itself with --persons), it reques
 the largest county's page and the largest enterprise's page through Django's test client (the
 whole view: session, scope check, cache reads, charts, template) and prints, per page:
 
-- cold: the day cache emptied, the first request computes the 13 days of the trend (the city's
-  whole day cache: every enterprise, every day, one set-based query per day);
+- cold (unless --skip-cold): the day cache emptied, the first request (city page) computes the
+  13 days of the trend (the city's whole day cache: every enterprise, every day, one set-based
+  query per day);
 - new day: only the dashboard's own date missing from the cache (the first view of a new day
-  when `safetrain dashboards warm` has not run);
+  when `safetrain dashboards warm` has not run), city page — a day is computed for every
+  enterprise whichever page asks, so the cost is the same from a county or enterprise page;
 - after a change: a training record added through the records service (what an import or a
   form does) — the first request recomputes only the stamped enterprise on the 13 days;
 - warm: p50 / p95 / max over --requests requests.
@@ -45,7 +47,13 @@ def _ms(client: Client, url: str) -> float:
 
 
 def run_bench(
-    *, persons: int, seed: int, requests: int, say: Callable[[str], None], on: dt.date | None = None
+    *,
+    persons: int,
+    seed: int,
+    requests: int,
+    say: Callable[[str], None],
+    on: dt.date | None = None,
+    skip_cold: bool = False,
 ) -> None:
     from safetrain.dashboards.models import Day
     from safetrain.enterprises.models import Enterprise

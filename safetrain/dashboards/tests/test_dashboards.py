@@ -316,3 +316,20 @@ def test_english_dashboard_and_chinese_notice(city):
     assert notice.content["scope_name"] == "泽州县"
     page = client.get(f"/dashboards/notices/{notice.pk}/").content.decode()
     assert 'data-testid="notice-chinese"' in page and "Publish" in page
+
+
+def test_bench_command_reports_each_page(city, monkeypatch):
+    """The bench runs on a database holding a city (no timing is asserted, only its report)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr("safetrain.core.dates.today", lambda: ON)
+    out = StringIO()
+    call_command("dashboards", "bench", "--requests", "2", stdout=out)
+    text = out.getvalue()
+    assert "cold (empty cache, 13 days computed), city page" in text
+    assert "new day" in text
+    for page in ("city", "county", "enterprise"):
+        assert f"after a change (1 enterprise stale), {page} page" in text
+        assert f"warm, {page} page" in text and "p95" in text

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         bench.add_argument("--seed", type=int, default=1)
         bench.add_argument("--requests", type=int, default=40, help="热缓存下每个页面的请求数")
         bench.add_argument("--on", help="统计日期 YYYY-MM-DD（默认今天）")
+        bench.add_argument(
+            "--skip-cold", action="store_true", help="保留已有缓存，不测冷启动（13 天全部重算）"
+        )
 
     def handle(self, *args: object, **opts: object) -> None:
         if opts["action"] == "warm":
@@ -57,6 +60,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         run_bench(
             on=bench_on,
+            skip_cold=bool(opts.get("skip_cold")),
             persons=int(str(opts["persons"])),
             seed=int(str(opts["seed"])),
             requests=int(str(opts["requests"])),
