@@ -8,9 +8,12 @@ queries whatever the number of enterprises or persons (tests pin it for two data
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from safetrain.catalog.models import EmploymentForm
@@ -21,6 +24,7 @@ from safetrain.compliance.pages import code_label
 from safetrain.compliance.selectors import rates_scope
 from safetrain.core import dates
 from safetrain.core.dates import add_months
+from safetrain.dashboards.models import Day
 from safetrain.dashboards.stats import Counts, ensure_days, enterprise_rows, trend
 from safetrain.people.models import User
 from safetrain.regions.models import CITY_CODE, Region
@@ -111,6 +115,28 @@ def dashboard_get(
     scope = rates_scope(viewer=viewer, region=region, enterprise=enterprise)
     ons = trend_dates(on)
     days = ensure_days(ons, certs=on)
+    # cached per (scope, day) under the stamp of the day cache it was built from: every Day's
+    # id, creation time and change sequence (a change anywhere in the scope moves a sequence)
+    stamp = tuple((d.pk, d.computed_at.isoformat(), d.seq) for d in (days[o] for o in ons))
+    key = (
+        "dashboards:"
+        + hashlib.sha256(
+            repr((scope.code, on.isoformat(), get_language(), stamp)).encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if isinstance(cached, Dashboard):
+        return cached
+    dash = _build(scope, on, ons, days)
+    cache.set(key, dash, CACHE_SECONDS)
+    return dash
+
+
+# how long a built dashboard stays in the cache (it is never stale: its key is the stamp)
+CACHE_SECONDS = 6 * 3600
+
+
+def _build(scope: Scope, on: dt.date, ons: list[dt.date], days: dict[dt.date, Day]) -> Dashboard:
     rows = enterprise_rows(days[on], scope)
     total = Counts()
     for r in rows:

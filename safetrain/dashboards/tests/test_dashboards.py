@@ -119,25 +119,33 @@ def test_a_change_refreshes_only_the_stamped_enterprises(city):
 
 @pytest.mark.parametrize("persons", [40, 240])
 def test_fixed_number_of_queries_whatever_the_size(db, persons):
+    """With the day cache warm: a page built from the cached days (rows of the scope, trend),
+    and the same page again from the (scope, day) cache, each a fixed number of queries."""
+    from django.core.cache import cache
+
     seed_city(persons=persons, seed=2, today=ON, batch_size=persons)
     client = login("city_admin")
     county = login("county_admin", region="140525")
-    counts = []
-    for c, url in ((client, "/dashboards/140500/"), (county, "/dashboards/140525/")):
-        c.get(f"{url}?on={ON}")  # warm the day cache
-        with CaptureQueriesContext(connection) as ctx:
-            response = c.get(f"{url}?on={ON}")
-        assert response.status_code == 200
-        counts.append(len(ctx.captured_queries))
     ent = Enterprise.objects.filter(region_id="140525").order_by("id").first()
-    with CaptureQueriesContext(connection) as ctx:
-        assert county.get(f"/dashboards/{ent.credit_code}/?on={ON}").status_code == 200
-    counts.append(len(ctx.captured_queries))
-    # session, user, scope check, 3 day-cache, rows, trend (+ regions): the same at both sizes
-    assert counts == EXPECTED_QUERIES, counts
+    built, cached = [], []
+    for c, url in (
+        (client, "/dashboards/140500/"),
+        (county, "/dashboards/140525/"),
+        (county, f"/dashboards/{ent.credit_code}/"),
+    ):
+        c.get(f"{url}?on={ON}")  # warm the day cache
+        cache.clear()
+        for out in (built, cached):
+            with CaptureQueriesContext(connection) as ctx:
+                response = c.get(f"{url}?on={ON}")
+            assert response.status_code == 200
+            out.append(len(ctx.captured_queries))
+    # session, user, scope check, 2 day-cache (days, sequence); built: + rows, trend
+    # (+ regions for the city and a county)
+    assert (built, cached) == EXPECTED_QUERIES, (built, cached)
 
 
-EXPECTED_QUERIES = [8, 8, 7]
+EXPECTED_QUERIES = ([8, 8, 7], [5, 5, 5])
 
 
 def test_pages_time_travel_tables_and_drill_links(city):
@@ -333,3 +341,36 @@ def test_bench_command_reports_each_page(city, monkeypatch):
     for page in ("city", "county", "enterprise"):
         assert f"after a change (1 enterprise stale), {page} page" in text
         assert f"warm, {page} page" in text and "p95" in text
+
+
+def test_the_scope_day_cache_follows_a_change(city):
+    """The built dashboard is cached per (scope, day) under the day cache's stamp: a record
+    added through a service moves the stamp, and the next view shows the new numbers."""
+    from safetrain.compliance.engine import evaluate_persons
+
+    viewer = make_user("county_admin", region="140525")
+    before = dashboard_get(viewer=viewer, region="140525", on=ON)
+    assert dashboard_get(viewer=viewer, region="140525", on=ON) is not None  # from the cache
+    emps = Employment.objects.filter(
+        enterprise__region_id="140525", start_date__lte=ON, end_date__isnull=True
+    ).select_related("person", "enterprise")
+    by_person = {e.person_id: e for e in emps}
+    uncovered = [
+        pid
+        for pid, ev in evaluate_persons(sorted(by_person), ON)
+        if ev.status == "in_post" and not ev.covered
+    ]
+    assert uncovered, "the seeded county has someone without training this year"
+    emp = by_person[uncovered[0]]
+    training_record_add(
+        actor=None,
+        person=emp.person,
+        date=ON - dt.timedelta(days=1),
+        hours=2,
+        kind="special",
+        enterprise=emp.enterprise,
+        title="专题",
+    )
+    after = dashboard_get(viewer=viewer, region="140525", on=ON)
+    assert after.total.covered == before.total.covered + 1
+    assert mine(after.total) == engine(Scope.for_region("140525"), ON)
