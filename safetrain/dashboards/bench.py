@@ -71,22 +71,27 @@ def run_bench(
         say(f"seed city ({persons} persons): {time.perf_counter() - started:.1f} s")
     say(f"persons {Person.objects.count()}, enterprises {Enterprise.objects.count()}, on {on}")
     active = Employment.objects.filter(end_date__isnull=True)
-    county = (
-        active.values("enterprise__region_id").annotate(n=Count("id")).order_by("-n").first()
-    )["enterprise__region_id"]
-    big = active.values("enterprise_id").annotate(n=Count("id")).order_by("-n").first()
+    by_county = active.values("enterprise__region_id").annotate(n=Count("id")).order_by("-n")
+    county = str(by_county[0]["enterprise__region_id"])
+    big = active.values("enterprise_id").annotate(n=Count("id")).order_by("-n")[0]
     ent = Enterprise.objects.get(pk=big["enterprise_id"])
     say(f"largest county {county}; largest enterprise {ent.credit_code} ({big['n']} employed)")
 
-    def account(name: str, **kw: object) -> User:
+    def account(name: str, role: str, region: str) -> User:
         user = User.objects.filter(username=name).first()
         if user is None:
-            user = user_create(actor=None, username=name, password="Bench-pass-2024!", **kw)
+            user = user_create(
+                actor=None,
+                username=name,
+                password="Bench-pass-2024!",
+                role=role,
+                region_code=region,
+            )
         assert isinstance(user, User)
         return user
 
-    city_user = account("bench-city", role="city_admin", region_code="140500")
-    county_user = account("bench-county", role="county_admin", region_code=county)
+    city_user = account("bench-city", "city_admin", "140500")
+    county_user = account("bench-county", "county_admin", county)
     pages = {
         "city": (city_user, "140500"),
         "county": (county_user, county),
