@@ -337,10 +337,17 @@ def test_bench_command_reports_each_page(city, monkeypatch):
     call_command("dashboards", "bench", "--requests", "2", stdout=out)
     text = out.getvalue()
     assert "cold (empty cache, 13 days computed), city page" in text
-    assert "new day" in text
+    assert text.count("new day") == 1
     for page in ("city", "county", "enterprise"):
         assert f"after a change (1 enterprise stale), {page} page" in text
         assert f"warm, {page} page" in text and "p95" in text
+        assert f"built from the day cache ((scope, day) cache emptied), {page} page" in text
+    # --skip-cold keeps the day cache: only the dashboard's own date is computed again
+    days = set(Day.objects.values_list("id", flat=True))
+    out = StringIO()
+    call_command("dashboards", "bench", "--requests", "1", "--skip-cold", stdout=out)
+    assert "cold" not in out.getvalue() and "new day" in out.getvalue()
+    assert len(days & set(Day.objects.values_list("id", flat=True))) == 12
 
 
 def test_the_scope_day_cache_follows_a_change(city):
