@@ -36,6 +36,27 @@ SQL_BLOCKING = frozenset(
 )
 
 
+# the certificate ledger's windows (certificates.matching.evaluate_requirement's defaults, which
+# the ledger uses): a review due within 60 days, an expiry within 90 days
+REVIEW_WINDOW = 60
+EXPIRY_WINDOW = 90
+# the ledger states, in certificates.matching.CertState order
+LEDGER_STATES = (
+    "valid",
+    "review_due_soon",
+    "expiring_soon",
+    "review_overdue",
+    "expired",
+    "revoked",
+    "mismatch",
+    "missing",
+    "pending",
+)
+# the flags of the grouped query, in its column order after (enterprise id, employment form)
+RATE_COLUMNS = ("population", "covered", "cert_required", "certified", "aware", "may_work")
+BLOCKING_CODES = tuple(sorted(SQL_BLOCKING))
+
+
 def rates_sql_applies(policy: Policy) -> bool:
     blocking = {code for code, meta in policy.findings.items() if meta.blocking}
     return blocking - {"DRILL_OVERDUE"} == SQL_BLOCKING and policy.numbers.prejob_levels == (
@@ -51,6 +72,7 @@ def _dialect() -> dict[str, Any]:
             "minus_days": lambda e, n: f"({e} - {int(n)})",
             "add_months": lambda e, n: f"(({e} + interval '{int(n)} months')::date)",
             "plus_day": lambda e: f"({e} + 1)",
+            "plus_days": lambda e, n: f"({e} + {int(n)})",
             "same": "IS NOT DISTINCT FROM",
         }
 
@@ -66,6 +88,7 @@ def _dialect() -> dict[str, Any]:
         "minus_days": lambda e, n: f"date({e}, '-{int(n)} days')",
         "add_months": add_months_sqlite,
         "plus_day": lambda e: f"date({e}, '+1 day')",
+        "plus_days": lambda e, n: f"date({e}, '+{int(n)} days')",
         "same": "IS",
     }
 
@@ -96,16 +119,30 @@ def _tables() -> dict[str, str]:
 
 def rates_sql(policy: Policy, *, region: str | None, enterprise_id: int | None) -> str:
     """The query; parameters %(d)s (the day), %(jan1)s, %(cutoff)s, %(region)s, %(ent)s."""
-    t = _tables()
-    f = _dialect()
-    n = policy.numbers
-    hr_hours = float(policy.hours(high_risk=True, role="worker").initial)
-    other_hours = float(policy.hours(high_risk=False, role="worker").initial)
     scope = ""
     if enterprise_id is not None:
         scope = "AND e.enterprise_id = %(ent)s"
     elif region is not None:
         scope = "AND n.region_id = %(region)s"
+    return (
+        _ctes(policy, scope)
+        + """
+SELECT COUNT(*), COALESCE(SUM(covered), 0), COALESCE(SUM(certified), 0),
+       COALESCE(SUM(cert_required), 0), COALESCE(SUM(aware), 0), COALESCE(SUM(may_work), 0)
+FROM per
+"""
+    )
+
+
+def _ctes(policy: Policy, scope: str) -> str:
+    """The WITH clause: `per` holds one row per person in post on %(d)s in the scope (a SQL
+    condition on e = employment, n = enterprise), with the rate flags, one flag per blocking
+    finding code, and the count of needed certificates per ledger state."""
+    t = _tables()
+    f = _dialect()
+    n = policy.numbers
+    hr_hours = float(policy.hours(high_risk=True, role="worker").initial)
+    other_hours = float(policy.hours(high_risk=False, role="worker").initial)
     # current rows only: dated by D, not superseded by a correction (the NOT IN list is
     # computed once, from the partial corrections indexes), practice exams never count
     tr_ok = (
@@ -120,7 +157,7 @@ def rates_sql(policy: Policy, *, region: str | None, enterprise_id: int | None) 
 WITH
 pop AS MATERIALIZED (
     SELECT e.id, e.person_id, e.enterprise_id, e.role_category AS role, e.start_date,
-           s.high_risk
+           e.employment_form AS form, s.high_risk
     FROM {t["employment"]} e JOIN {t["enterprise"]} n ON n.id = e.enterprise_id
     JOIN {t["sector"]} s ON s.code = n.sector_id
     WHERE e.start_date <= %(d)s AND (e.end_date IS NULL OR e.end_date >= %(d)s) {scope}
@@ -136,12 +173,14 @@ cur_post AS (
     WHERE rn = 1
 ),
 req AS MATERIALIZED (
-    SELECT pop.person_id, 'special_operation' AS ctype, cp.op AS op, 0 AS grace
+    SELECT pop.person_id, 'special_operation' AS ctype, cp.op AS op, 0 AS grace, 1 AS has_post
     FROM pop JOIN cur_post cp ON cp.employment_id = pop.id WHERE cp.op IS NOT NULL
     UNION ALL
     SELECT person_id, 'safety_management', NULL,
            CASE WHEN role IN ('principal', 'deputy')
-                AND %(d)s < {f["add_months"]("start_date", n.cert_grace_months)} THEN 1 ELSE 0 END
+                AND %(d)s < {f["add_months"]("start_date", n.cert_grace_months)} THEN 1 ELSE 0 END,
+           CASE WHEN EXISTS (SELECT 1 FROM cur_post cp WHERE cp.employment_id = pop.id)
+                THEN 1 ELSE 0 END
     FROM pop WHERE high_risk AND role IN ('principal', 'deputy', 'safety_manager')
 ),
 best AS (
@@ -164,7 +203,7 @@ later AS (
     WHERE rn = 1
 ),
 req_state AS (
-    SELECT r.person_id,
+    SELECT r.person_id, r.has_post,
         CASE
             WHEN NOT EXISTS (SELECT 1 FROM {t["certificate"]} h WHERE h.person_id = r.person_id
                              AND h.cert_type = r.ctype AND h.issued_on <= %(d)s)
@@ -178,34 +217,57 @@ req_state AS (
             WHEN b.valid_until < %(d)s THEN 'expired'
             WHEN (CASE WHEN l.certificate_id IS NOT NULL THEN l.cleared_due
                        ELSE b.review_due END) < %(d)s
-                THEN 'overdue'
-            ELSE 'ok'
-        END AS state
+                THEN 'review_overdue'
+            WHEN (CASE WHEN l.certificate_id IS NOT NULL THEN l.cleared_due
+                       ELSE b.review_due END) <= {f["plus_days"]("%(d)s", REVIEW_WINDOW)}
+                THEN 'review_due_soon'
+            WHEN b.valid_until <= {f["plus_days"]("%(d)s", EXPIRY_WINDOW)} THEN 'expiring_soon'
+            ELSE 'valid'
+        END AS state,
+        CASE WHEN b.id IS NOT NULL AND (CASE WHEN l.certificate_id IS NOT NULL
+                  THEN l.cleared_due ELSE b.review_due END) < %(d)s THEN 1 ELSE 0 END AS overdue
     FROM req r
     LEFT JOIN best b ON b.person_id = r.person_id AND b.ctype = r.ctype
          AND b.rop {f["same"]} r.op
     LEFT JOIN later l ON l.certificate_id = b.id
 ),
 certs AS (
-    SELECT person_id, MIN(CASE WHEN state = 'ok' THEN 1 ELSE 0 END) AS certified,
-           MAX(CASE WHEN state IN ('missing', 'mismatch', 'revoked', 'expired', 'overdue')
-               THEN 1 ELSE 0 END) AS blocked
+    SELECT person_id,
+           MIN(CASE WHEN state IN ('valid', 'review_due_soon', 'expiring_soon')
+               THEN 1 ELSE 0 END) AS certified,
+           MAX(CASE WHEN state IN ('missing', 'mismatch', 'revoked', 'expired', 'review_overdue')
+               THEN 1 ELSE 0 END) AS blocked,
+           MAX(CASE WHEN state = 'missing' THEN 1 ELSE 0 END) AS c_missing,
+           MAX(CASE WHEN state = 'mismatch' THEN 1 ELSE 0 END) AS c_mismatch,
+           MAX(CASE WHEN state IN ('revoked', 'expired') THEN 1 ELSE 0 END) AS c_expired,
+           MAX(overdue) AS c_overdue,
+           SUM(CASE WHEN has_post = 1 AND state = 'valid' THEN 1 ELSE 0 END) AS l_valid,
+           SUM(CASE WHEN has_post = 1 AND state = 'review_due_soon' THEN 1 ELSE 0 END) AS l_review_due_soon,
+           SUM(CASE WHEN has_post = 1 AND state = 'expiring_soon' THEN 1 ELSE 0 END) AS l_expiring_soon,
+           SUM(CASE WHEN has_post = 1 AND state = 'review_overdue' THEN 1 ELSE 0 END) AS l_review_overdue,
+           SUM(CASE WHEN has_post = 1 AND state = 'expired' THEN 1 ELSE 0 END) AS l_expired,
+           SUM(CASE WHEN has_post = 1 AND state = 'revoked' THEN 1 ELSE 0 END) AS l_revoked,
+           SUM(CASE WHEN has_post = 1 AND state = 'mismatch' THEN 1 ELSE 0 END) AS l_mismatch,
+           SUM(CASE WHEN has_post = 1 AND state = 'missing' THEN 1 ELSE 0 END) AS l_missing,
+           SUM(CASE WHEN has_post = 1 AND state = 'pending' THEN 1 ELSE 0 END) AS l_pending
     FROM req_state GROUP BY person_id
 ),
 prejob AS (
-    SELECT pop.person_id FROM pop
-    WHERE pop.role = 'worker' AND pop.start_date >= %(cutoff)s AND (
-        ROUND(COALESCE((SELECT SUM(t.hours) FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = pop.person_id
+    SELECT pop.person_id,
+        CASE WHEN ROUND(COALESCE((SELECT SUM(t.hours) FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = pop.person_id
                   AND t.kind = 'prejob' AND t.enterprise_id = pop.enterprise_id
                   AND t.date >= {f["minus_days"]("pop.start_date", n.prejob_lookback_days)}), 0), 1)
             < CASE WHEN pop.high_risk THEN {hr_hours} ELSE {other_hours} END
         OR (SELECT COUNT(DISTINCT t.level) FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = pop.person_id
             AND t.kind = 'prejob' AND t.enterprise_id = pop.enterprise_id
             AND t.date >= {f["minus_days"]("pop.start_date", n.prejob_lookback_days)}
-            AND t.level IN ('company', 'workshop', 'team')) < 3
-        OR NOT EXISTS (SELECT 1 FROM {t["exam"]} x WHERE {ex_ok} AND x.person_id = pop.person_id
+            AND t.level IN ('company', 'workshop', 'team')) < 3 THEN 1 ELSE 0 END AS p_training,
+        CASE WHEN NOT EXISTS (SELECT 1 FROM {t["exam"]} x WHERE {ex_ok} AND x.person_id = pop.person_id
             AND x.purpose = 'prejob' AND x.passed AND x.enterprise_id = pop.enterprise_id
-            AND x.date >= {f["minus_days"]("pop.start_date", n.prejob_lookback_days)}))
+            AND x.date >= {f["minus_days"]("pop.start_date", n.prejob_lookback_days)})
+            THEN 1 ELSE 0 END AS p_exam
+    FROM pop
+    WHERE pop.role = 'worker' AND pop.start_date >= %(cutoff)s
 ),
 lastv AS (SELECT person_id, MAX(date) AS v FROM {t["violation"]} WHERE date <= %(d)s
           AND person_id IN (SELECT person_id FROM pop) GROUP BY person_id),
@@ -258,7 +320,7 @@ ablock AS (
                       AND x.purpose = 'mgmt_assessment' AND x.passed AND x.date >= c.a)
 ),
 per AS (
-    SELECT
+    SELECT pop.enterprise_id, pop.form,
         CASE WHEN EXISTS (SELECT 1 FROM {t["training"]} t WHERE {tr_ok}
                           AND t.person_id = pop.person_id AND t.date >= %(jan1)s)
              THEN 1 ELSE 0 END AS covered,
@@ -268,17 +330,36 @@ per AS (
                    AND x.person_id = pop.person_id AND x.date >= %(jan1)s
                    AND x.purpose IN ('risk_awareness', 'spot_check')
                    ORDER BY x.date DESC, x.id DESC LIMIT 1) THEN 1 ELSE 0 END AS aware,
-        CASE WHEN COALESCE(c.blocked, 0) = 1
-             OR pop.person_id IN (SELECT person_id FROM prejob)
-             OR pop.person_id IN (SELECT person_id FROM vblock)
-             OR pop.person_id IN (SELECT person_id FROM rblock)
-             OR pop.person_id IN (SELECT person_id FROM tblock)
-             OR pop.person_id IN (SELECT person_id FROM ablock) THEN 0 ELSE 1 END AS may_work
+        COALESCE(pj.p_training, 0) AS "PREJOB_TRAINING_MISSING",
+        COALESCE(pj.p_exam, 0) AS "PREJOB_EXAM_MISSING",
+        COALESCE(c.c_missing, 0) AS "CERT_MISSING",
+        COALESCE(c.c_mismatch, 0) AS "CERT_JOB_MISMATCH",
+        COALESCE(c.c_expired, 0) AS "CERT_EXPIRED",
+        COALESCE(c.c_overdue, 0) AS "CERT_REVIEW_OVERDUE",
+        CASE WHEN vb.person_id IS NOT NULL THEN 1 ELSE 0 END AS "VIOLATION_RETRAINING_PENDING",
+        CASE WHEN rb.person_id IS NOT NULL THEN 1 ELSE 0 END AS "RETURN_TRAINING_PENDING",
+        CASE WHEN tb.person_id IS NOT NULL THEN 1 ELSE 0 END AS "TRANSFER_TRAINING_PENDING",
+        CASE WHEN ab.person_id IS NOT NULL THEN 1 ELSE 0 END AS "ACCIDENT_RETRAINING_PENDING",
+        CASE WHEN COALESCE(c.blocked, 0) = 1 OR COALESCE(pj.p_training, 0) = 1
+             OR COALESCE(pj.p_exam, 0) = 1 OR vb.person_id IS NOT NULL
+             OR rb.person_id IS NOT NULL OR tb.person_id IS NOT NULL
+             OR ab.person_id IS NOT NULL THEN 0 ELSE 1 END AS may_work,
+        COALESCE(c.l_valid, 0) AS l_valid,
+        COALESCE(c.l_review_due_soon, 0) AS l_review_due_soon,
+        COALESCE(c.l_expiring_soon, 0) AS l_expiring_soon,
+        COALESCE(c.l_review_overdue, 0) AS l_review_overdue,
+        COALESCE(c.l_expired, 0) AS l_expired,
+        COALESCE(c.l_revoked, 0) AS l_revoked,
+        COALESCE(c.l_mismatch, 0) AS l_mismatch,
+        COALESCE(c.l_missing, 0) AS l_missing,
+        COALESCE(c.l_pending, 0) AS l_pending
     FROM pop LEFT JOIN certs c ON c.person_id = pop.person_id
+    LEFT JOIN prejob pj ON pj.person_id = pop.person_id
+    LEFT JOIN vblock vb ON vb.person_id = pop.person_id
+    LEFT JOIN rblock rb ON rb.person_id = pop.person_id
+    LEFT JOIN tblock tb ON tb.person_id = pop.person_id
+    LEFT JOIN ablock ab ON ab.person_id = pop.person_id
 )
-SELECT COUNT(*), COALESCE(SUM(covered), 0), COALESCE(SUM(certified), 0),
-       COALESCE(SUM(cert_required), 0), COALESCE(SUM(aware), 0), COALESCE(SUM(may_work), 0)
-FROM per
 """
 
 
@@ -287,16 +368,67 @@ def rates_counts(
 ) -> tuple[int, int, int, int, int, int]:
     """(population, covered, certified, cert_required, aware, may_work) on day `on`."""
     sql = rates_sql(policy, region=region, enterprise_id=enterprise_id)
+    with connection.cursor() as cur:
+        cur.execute(sql, _params(policy, on, region, enterprise_id))
+        row = cur.fetchone()
+    pop, cov, cert, creq, aware, may = (int(v) for v in row)
+    return pop, cov, cert, creq, aware, may
+
+
+def grouped_sql(policy: Policy, *, enterprise_ids: list[int] | None = None) -> str:
+    """The counts per (enterprise, employment form) on %(d)s: the rate counts (RATE_COLUMNS),
+    persons per blocking finding code (BLOCKING_CODES) and needed certificates per ledger state
+    (LEDGER_STATES) — the whole city, or the given enterprises."""
+    scope = ""
+    if enterprise_ids is not None:
+        ids = ", ".join(str(int(i)) for i in enterprise_ids) or "NULL"
+        scope = f"AND e.enterprise_id IN ({ids})"
+    sums = [
+        "COUNT(*)",
+        "SUM(covered)",
+        "SUM(cert_required)",
+        "SUM(certified)",
+        "SUM(aware)",
+        "SUM(may_work)",
+        *(f'SUM("{code}")' for code in BLOCKING_CODES),
+        *(f"SUM(l_{state})" for state in LEDGER_STATES),
+    ]
+    return (
+        _ctes(policy, scope)
+        + f"SELECT enterprise_id, form, {', '.join(sums)} FROM per GROUP BY enterprise_id, form"
+    )
+
+
+def grouped_counts(
+    policy: Policy, on: dt.date, *, enterprise_ids: list[int] | None = None
+) -> list[tuple[int, str, dict[str, int], dict[str, int], dict[str, int]]]:
+    """(enterprise id, employment form, rate counts, {blocking code: persons}, {ledger state:
+    needed certificates}) on day `on`, one query; zero counts are left out of the two dicts."""
+    if enterprise_ids is not None and not enterprise_ids:
+        return []
+    sql = grouped_sql(policy, enterprise_ids=enterprise_ids)
+    with connection.cursor() as cur:
+        cur.execute(sql, _params(policy, on))
+        rows = cur.fetchall()
+    out = []
+    nr, nb = len(RATE_COLUMNS), len(BLOCKING_CODES)
+    for row in rows:
+        values = [int(v or 0) for v in row[2:]]
+        rates = dict(zip(RATE_COLUMNS, values[:nr], strict=True))
+        blocking = {c: v for c, v in zip(BLOCKING_CODES, values[nr : nr + nb], strict=True) if v}
+        ledger = {s: v for s, v in zip(LEDGER_STATES, values[nr + nb :], strict=True) if v}
+        out.append((int(row[0]), str(row[1]), rates, blocking, ledger))
+    return out
+
+
+def _params(
+    policy: Policy, on: dt.date, region: str | None = None, enterprise_id: int | None = None
+) -> dict[str, Any]:
     day: Any = (lambda d: d) if connection.vendor == "postgresql" else dt.date.isoformat
-    params = {
+    return {
         "d": day(on),
         "jan1": day(dt.date(on.year, 1, 1)),
         "cutoff": day(policy.numbers.history_cutoff),
         "region": region,
         "ent": enterprise_id,
     }
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-    pop, cov, cert, creq, aware, may = (int(v) for v in row)
-    return pop, cov, cert, creq, aware, may

@@ -37,6 +37,9 @@ class EnterpriseDay(models.Model):
     may_work = models.IntegerField(default=0)
     blocking = models.JSONField(default=dict)  # finding code → persons in post with it
     certs = models.JSONField(default=dict)  # certificate ledger state → needed certificates
+    # employment form (合同工, 劳务派遣 …) → [population, covered, cert_required, certified,
+    # aware, may_work] of the persons in post with that form
+    forms = models.JSONField(default=dict)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "enterprise"], name="entday_unique")]

@@ -4,12 +4,14 @@ published to everyone in the scope; rendered as a page, a PDF and an Excel workb
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -24,6 +26,18 @@ from safetrain.regions.models import CITY_CODE, Region
 
 __all__ = ["Notice"]
 TYPICAL = 5
+
+
+def in_chinese[F: Callable[..., Any]](fn: F) -> F:
+    """A notice is an official document of the bureau: generated, printed and exported in
+    Chinese whatever the language of the session that asks (docs/dashboards.md)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with translation.override("zh-hans"):
+            return fn(*args, **kwargs)
+
+    return cast(F, wrapper)
 
 
 def may_write(viewer: User, scope: str) -> bool:
@@ -78,6 +92,7 @@ def _unit(u: Unit) -> dict[str, Any]:
     }
 
 
+@in_chinese
 def notice_generate(
     *, actor: User, region: str | None, period_start: dt.date, period_end: dt.date
 ) -> Notice:
@@ -112,7 +127,7 @@ def notice_generate(
         "rates": [
             {
                 "key": k,
-                "label": label,
+                "label": str(label),
                 "num": r.num,
                 "den": r.den,
                 "pct": p,
@@ -168,6 +183,7 @@ def _ranking_rows(units: list[dict[str, Any]]) -> list[list[object]]:
     ]
 
 
+@in_chinese
 def notice_pdf(notice: Notice) -> bytes:
     c = notice.content
     doc = Document(notice.title)
@@ -193,7 +209,7 @@ def notice_pdf(notice: Notice) -> bytes:
     doc.h2(f"二、各{c['ranking_of']}排名（按允许上岗率）")
     if c["ranking"]:
         doc.grid(
-            ["名次", c["ranking_of"], "在岗", *(label for _, label in RATES)],
+            ["名次", c["ranking_of"], "在岗", *(str(label) for _, label in RATES)],
             _ranking_rows(c["ranking"]),
             [14, 62, 18, 22, 22, 22, 22],
         )
@@ -225,6 +241,7 @@ def notice_pdf(notice: Notice) -> bytes:
     return doc.bytes()
 
 
+@in_chinese
 def notice_xlsx(notice: Notice) -> bytes:
     c = notice.content
     wb = Workbook()

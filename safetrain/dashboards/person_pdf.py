@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from safetrain.catalog.models import RoleCategory
 from safetrain.certificates.matching import STATE_LABELS
@@ -275,7 +276,7 @@ def archive_pdf(
 def archive_pdf_section(person: Person, viewer: User) -> ArchiveSection:
     """The download link on the archive page (一人一档 PDF)."""
     return ArchiveSection(
-        "一人一档（PDF）",
+        gettext_lazy("One person, one file (PDF)"),
         "dashboards/archive_section.html",
         {"pdf_url": reverse("dashboards:person_pdf", args=[person.uid])},
     )

@@ -8,26 +8,37 @@ queries whatever the number of enterprises or persons (tests pin it for two data
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
-from safetrain.certificates.matching import STATE_LABELS
+from django.core.cache import cache
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from safetrain.catalog.models import EmploymentForm
+from safetrain.certificates.matching import STATE_LABELS, CertState
 from safetrain.certificates.selectors import STATE_ORDER
 from safetrain.compliance.engine import Ratio, Scope
 from safetrain.compliance.pages import code_label
 from safetrain.compliance.selectors import rates_scope
 from safetrain.core import dates
 from safetrain.core.dates import add_months
+from safetrain.dashboards.models import Day
 from safetrain.dashboards.stats import Counts, ensure_days, enterprise_rows, trend
 from safetrain.people.models import User
 from safetrain.regions.models import CITY_CODE, Region
+from safetrain.web.labels import english, label, region_name
 
-RATES = (
-    ("coverage", "安全教育覆盖率"),
-    ("certified", "持证上岗率"),
-    ("awareness", "安全风险知晓率"),
-    ("may_work", "允许上岗率"),
+RATES: tuple[tuple[str, Any], ...] = (
+    ("coverage", _("Safety education coverage")),
+    ("certified", _("Certified in post")),
+    ("awareness", _("Safety risk awareness")),
+    ("may_work", _("Allowed to work")),
 )
 RATE_LABELS = dict(RATES)
+# the employment forms, in the order of the catalogue (合同工 first)
+FORMS = [str(value) for value in EmploymentForm.values]
 TREND_MONTHS = 12
 BOTTOM = 10
 
@@ -71,6 +82,8 @@ class Dashboard:
     parent: tuple[str, str, str] | None = None  # (kind, code, name) of the level above
     findings: list[tuple[str, str, int]] = field(default_factory=list)
     certs: list[tuple[str, str, int]] = field(default_factory=list)
+    # the four rates per employment form (合同工, 劳务派遣, 临时工 …): code, label, counts
+    forms: list[tuple[str, str, Counts]] = field(default_factory=list)
 
     @property
     def rates(self) -> list[tuple[str, str, Ratio, float | None]]:
@@ -102,10 +115,33 @@ def dashboard_get(
     scope = rates_scope(viewer=viewer, region=region, enterprise=enterprise)
     ons = trend_dates(on)
     days = ensure_days(ons, certs=on)
+    # cached per (scope, day) under the stamp of the day cache it was built from: every Day's
+    # id, creation time and change sequence (a change anywhere in the scope moves a sequence)
+    stamp = tuple((d.pk, d.computed_at.isoformat(), d.seq) for d in (days[o] for o in ons))
+    key = (
+        "dashboards:"
+        + hashlib.sha256(
+            repr((scope.code, on.isoformat(), get_language(), stamp)).encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if isinstance(cached, Dashboard):
+        return cached
+    dash = _build(scope, on, ons, days)
+    cache.set(key, dash, CACHE_SECONDS)
+    return dash
+
+
+# how long a built dashboard stays in the cache (it is never stale: its key is the stamp)
+CACHE_SECONDS = 6 * 3600
+
+
+def _build(scope: Scope, on: dt.date, ons: list[dt.date], days: dict[dt.date, Day]) -> Dashboard:
     rows = enterprise_rows(days[on], scope)
     total = Counts()
     for r in rows:
         total.add(Counts.of_row(r))
+    by_form = total.form_counts()
     units = [
         Unit(r.enterprise.credit_code, r.enterprise.name, "enterprise", Counts.of_row(r))
         for r in rows
@@ -121,10 +157,16 @@ def dashboard_get(
 
             e = Enterprise.objects.select_related("region").get(pk=scope.enterprise_id)
             name, parent_region = e.name, e.region
-        parent = ("county", parent_region.code, parent_region.name) if parent_region else None
+        parent = (
+            ("county", parent_region.code, region_name(parent_region.code, parent_region.name))
+            if parent_region
+            else None
+        )
     elif scope.region is None:
-        level, name, parent = "city", "晋城市", None
-        counties = {c.code: c.name for c in Region.objects.filter(parent_id=CITY_CODE)}
+        level, name, parent = "city", region_name(CITY_CODE, "晋城市"), None
+        counties = {
+            c.code: region_name(c.code, c.name) for c in Region.objects.filter(parent_id=CITY_CODE)
+        }
         by_county = {code: Unit(code, n, "county", Counts()) for code, n in counties.items()}
         for r in rows:
             unit = by_county.get(r.enterprise.region_id)
@@ -133,8 +175,8 @@ def dashboard_get(
         children = sorted(by_county.values(), key=lambda u: u.code)
     else:
         region_obj = Region.objects.get(code=scope.region)
-        level, name = "county", region_obj.name
-        parent = ("city", CITY_CODE, "晋城市")
+        level, name = "county", region_name(region_obj.code, region_obj.name)
+        parent = ("city", CITY_CODE, region_name(CITY_CODE, "晋城市"))
         children = units
     bottom = sorted(
         (u for u in units if u.counts.population),
@@ -151,6 +193,49 @@ def dashboard_get(
         bottom=bottom if level != "enterprise" else [],
         trend=[(d, sums[d].ratios()) for d in ons],
         parent=parent,
-        findings=[(c, code_label(c, on), n) for c, n in total.blocking.most_common()],
-        certs=[(s.value, STATE_LABELS[s], total.certs.get(s.value, 0)) for s in STATE_ORDER],
+        findings=[(c, finding_label(c, on), n) for c, n in total.blocking.most_common()],
+        certs=[(s.value, state_label(s), total.certs.get(s.value, 0)) for s in STATE_ORDER],
+        forms=[
+            (f, label("employment_form", f), by_form.get(f, Counts()))
+            for f in [*FORMS, *sorted(set(by_form) - set(FORMS))]
+        ],
     )
+
+
+# English labels of the blocking findings and ledger states (the Chinese ones are the policy's
+# and the certificates app's own): shown when the session's language is English
+FINDINGS_EN = {
+    "PREJOB_TRAINING_MISSING": _("Pre-job training missing"),
+    "PREJOB_EXAM_MISSING": _("Pre-job exam missing"),
+    "CERT_MISSING": _("No certificate"),
+    "CERT_JOB_MISMATCH": _("Certificate does not match the post"),
+    "CERT_EXPIRED": _("Certificate expired or revoked"),
+    "CERT_REVIEW_OVERDUE": _("Certificate review overdue"),
+    "VIOLATION_RETRAINING_PENDING": _("Retraining after a violation pending"),
+    "RETURN_TRAINING_PENDING": _("Training on return from leave pending"),
+    "TRANSFER_TRAINING_PENDING": _("Training after a post change pending"),
+    "ACCIDENT_RETRAINING_PENDING": _("Retraining after an accident pending"),
+}
+STATES_EN = {
+    "valid": _("Valid"),
+    "review_due_soon": _("Review due soon"),
+    "expiring_soon": _("Expiring soon"),
+    "review_overdue": _("Review overdue"),
+    "expired": _("Expired"),
+    "revoked": _("Revoked"),
+    "mismatch": _("Does not match the post"),
+    "missing": _("No certificate"),
+    "pending": _("Within the grace period"),
+}
+
+
+def finding_label(code: str, on: dt.date) -> str:
+    if english() and code in FINDINGS_EN:
+        return str(FINDINGS_EN[code])
+    return code_label(code, on)
+
+
+def state_label(state: CertState) -> str:
+    if english() and state.value in STATES_EN:
+        return str(STATES_EN[state.value])
+    return STATE_LABELS[state]

@@ -1,11 +1,13 @@
 """Per-enterprise counts of the campaign's rates for a day, cached in Day/EnterpriseDay.
 
-The counts come from the compliance engine itself: `evaluate_persons` over every person with an
-employment active on D (exactly what `compliance.engine.rates_from_records` sums), or — for today,
-when the engine reports its materialized status fresh — the engine's PersonStatus rows. The
-certificate ledger summary comes from `certificates.selectors.ledger`. A scope's rates are then
-sums of its enterprises' rows, so a county is the sum of its enterprises and the city the sum of
-its counties (tests check both against `compliance.engine.rates`).
+The counts come from ONE set-based query of the compliance app
+(`compliance.fastrates.grouped_counts`: per enterprise and employment form, the four rates'
+counts, persons per blocking finding code and needed certificates per ledger state), which the
+tests prove equal to the per-person engine and to the certificate ledger. Only when the policy in
+force is one that query does not implement are the persons evaluated one by one
+(`evaluate_persons`) and the ledger read (`certificates.selectors.ledger`). A scope's rates are
+then sums of its enterprises' rows, so a county is the sum of its enterprises and the city the sum
+of its counties (tests check both against `compliance.engine.rates`).
 
 Invalidation: every change notification (safetrain.core.events) stamps the enterprises the
 changed persons were ever employed at with a new sequence number; reading a Day whose sequence is
@@ -21,14 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Max, Q, Sum
 
 from safetrain.certificates.selectors import ledger
 from safetrain.compliance.domain import IN_POST
-from safetrain.compliance.engine import Ratio, Scope, evaluate_persons
-from safetrain.compliance.engine import _rates_materialized as materialized_rates
-from safetrain.compliance.models import PersonStatus
-from safetrain.core import dates
+from safetrain.compliance.engine import Ratio, Scope, evaluate_persons, policy_on
+from safetrain.compliance.fastrates import grouped_counts, rates_sql_applies
 from safetrain.dashboards.models import Day, EnterpriseDay, Stamp
 from safetrain.enterprises.models import Enterprise
 from safetrain.people.models import Employment
@@ -47,12 +47,31 @@ class Counts:
     may_work: int = 0
     blocking: Counter[str] = field(default_factory=Counter)
     certs: Counter[str] = field(default_factory=Counter)
+    # employment form → the six counts of COUNT_FIELDS for the persons of that form
+    forms: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, other: Counts) -> None:
         for f in COUNT_FIELDS:
             setattr(self, f, getattr(self, f) + getattr(other, f))
         self.blocking.update(other.blocking)
         self.certs.update(other.certs)
+        for form, values in other.forms.items():
+            mine = self.forms.setdefault(form, [0] * len(COUNT_FIELDS))
+            for i, v in enumerate(values):
+                mine[i] += v
+
+    def add_form(self, form: str, values: Sequence[int]) -> None:
+        """Count persons of one employment form (in the totals and under the form)."""
+        mine = self.forms.setdefault(form, [0] * len(COUNT_FIELDS))
+        for i, (f, v) in enumerate(zip(COUNT_FIELDS, values, strict=True)):
+            setattr(self, f, getattr(self, f) + v)
+            mine[i] += v
+
+    def form_counts(self) -> dict[str, Counts]:
+        return {
+            form: Counts.of(dict(zip(COUNT_FIELDS, v, strict=True)))
+            for form, v in self.forms.items()
+        }
 
     def ratios(self) -> dict[str, Ratio]:
         """The four rates of DESIGN §3 (coverage, certified, awareness, may_work)."""
@@ -75,6 +94,7 @@ class Counts:
         c = cls.of({f: getattr(row, f) for f in COUNT_FIELDS})
         c.blocking.update(row.blocking)
         c.certs.update(row.certs)
+        c.forms = {k: list(v) for k, v in (row.forms or {}).items()}
         return c
 
 
@@ -128,50 +148,51 @@ def _credit_ids() -> dict[str, int]:
 def evaluate_day(
     on: dt.date, enterprise_ids: Sequence[int] | None = None, *, certs: bool = True
 ) -> dict[int, Counts]:
-    """Counts per enterprise on D from the compliance engine (all enterprises, or some), with
-    the certificate ledger summary when `certs`."""
+    """Counts per enterprise on D (all enterprises, or some), with the certificate ledger
+    summary when `certs` (always, on the set-based path: it costs nothing more there)."""
+    policy = policy_on(on)
+    if rates_sql_applies(policy):
+        out: dict[int, Counts] = {}
+        ids = None if enterprise_ids is None else sorted(set(enterprise_ids))
+        for eid, form, rates, blocking, ledger_states in grouped_counts(
+            policy, on, enterprise_ids=ids
+        ):
+            c = out.setdefault(eid, Counts())
+            c.add_form(form, [rates[f] for f in COUNT_FIELDS])
+            c.blocking.update(blocking)
+            c.certs.update(ledger_states)
+        return out
+    return _evaluate_day_per_person(on, enterprise_ids, certs=certs)
+
+
+def _evaluate_day_per_person(
+    on: dt.date, enterprise_ids: Sequence[int] | None, *, certs: bool
+) -> dict[int, Counts]:
+    """The fallback for a policy the set-based query does not implement: every person employed
+    on D evaluated by the engine."""
     out: dict[int, Counts] = {}
     wanted = set(enterprise_ids) if enterprise_ids is not None else None
-    if on == dates.today() and materialized_rates(Scope.city(), on) is not None:
-        rows = PersonStatus.objects.filter(as_of=on, status=IN_POST)
-        if wanted is not None:
-            rows = rows.filter(enterprise_id__in=wanted)
-        agg = rows.values("enterprise_id").annotate(
-            population=Count("id"),
-            covered=Count("id", filter=Q(covered=True)),
-            cert_required=Count("id", filter=Q(cert_required=True)),
-            certified=Count("id", filter=Q(certified=True)),
-            aware=Count("id", filter=Q(aware=True)),
-            may_work=Count("id", filter=Q(may_work=True)),
-        )
-        for a in agg:
-            out[a["enterprise_id"]] = Counts.of(a)
-        for eid, codes in rows.filter(may_work=False).values_list(
-            "enterprise_id", "blocking_codes"
-        ):
-            out[eid].blocking.update(codes)
-    else:
-        emps = Employment.objects.filter(start_date__lte=on).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
-        if wanted is not None:
-            emps = emps.filter(enterprise_id__in=wanted)
-        ids = sorted(set(emps.values_list("person_id", flat=True)))
-        credit = _credit_ids()
-        for _pid, ev in evaluate_persons(ids, on):
-            if ev.status != IN_POST or not ev.enterprise:
-                continue
-            eid = credit[ev.enterprise]
-            if wanted is not None and eid not in wanted:
-                continue
-            c = out.setdefault(eid, Counts())
-            c.population += 1
-            c.covered += ev.covered
-            c.cert_required += ev.cert_required
-            c.certified += ev.certified
-            c.aware += ev.aware
-            c.may_work += ev.may_work
-            c.blocking.update(ev.blocking_codes)
+    emps = Employment.objects.filter(start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
+    if wanted is not None:
+        emps = emps.filter(enterprise_id__in=wanted)
+    forms = {
+        (pid, eid): form
+        for pid, eid, form in emps.values_list("person_id", "enterprise_id", "employment_form")
+    }
+    ids = sorted({pid for pid, _ in forms})
+    credit = _credit_ids()
+    for pid, ev in evaluate_persons(ids, on):
+        if ev.status != IN_POST or not ev.enterprise:
+            continue
+        eid = credit[ev.enterprise]
+        if wanted is not None and eid not in wanted:
+            continue
+        c = out.setdefault(eid, Counts())
+        values = (1, ev.covered, ev.cert_required, ev.certified, ev.aware, ev.may_work)
+        c.add_form(forms.get((pid, eid), "contract"), [int(v) for v in values])
+        c.blocking.update(ev.blocking_codes)
     if certs:
         _add_ledger(out, on, wanted)
     return out
@@ -197,6 +218,7 @@ def _rows(day: Day, counts: dict[int, Counts]) -> list[EnterpriseDay]:
             **{f: getattr(c, f) for f in COUNT_FIELDS},
             blocking=dict(sorted(c.blocking.items())),
             certs=dict(sorted(c.certs.items())),
+            forms=dict(sorted(c.forms.items())),
         )
         for eid, c in counts.items()
     ]
@@ -221,13 +243,17 @@ def ensure_days(ons: Sequence[dt.date], *, certs: dt.date | None = None) -> dict
     for on in sorted(set(ons)):
         day = days.get(on)
         if day is None:
-            days[on] = _compute(on, seq, certs=on == certs)
+            days[on] = _compute(on, seq, certs=on == certs or _set_based(on))
         else:
             if day.seq < seq:
                 _refresh(day, sorted({e for e, s in stamps if s > day.seq}), seq)
             if on == certs and not day.has_certs:
                 _fill_certs(day)
     return days
+
+
+def _set_based(on: dt.date) -> bool:
+    return rates_sql_applies(policy_on(on))
 
 
 def _compute(on: dt.date, seq: int, *, certs: bool) -> Day:
@@ -251,6 +277,14 @@ def _refresh(day: Day, dirty: list[int], seq: int) -> None:
 
 
 def _fill_certs(day: Day) -> None:
+    if _set_based(day.on):  # one query gives everything: recompute the day's rows
+        counts = evaluate_day(day.on)
+        with transaction.atomic():
+            EnterpriseDay.objects.filter(day=day).delete()
+            EnterpriseDay.objects.bulk_create(_rows(day, counts), batch_size=2000)
+            Day.objects.filter(pk=day.pk).update(has_certs=True)
+            day.has_certs = True
+        return
     rows = list(EnterpriseDay.objects.filter(day=day))
     counts = {r.enterprise_id: Counts() for r in rows}
     _add_ledger(counts, day.on, None)
@@ -282,6 +316,7 @@ def enterprise_rows(day: Day, scope: Scope) -> list[EnterpriseDay]:
             *COUNT_FIELDS,
             "blocking",
             "certs",
+            "forms",
             "day_id",
             "enterprise__name",
             "enterprise__credit_code",

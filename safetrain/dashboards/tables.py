@@ -3,18 +3,21 @@ exported to Excel from the same rows, so the two can never disagree."""
 
 from __future__ import annotations
 
+import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from safetrain.compliance.engine import Ratio
 from safetrain.dashboards.selectors import RATES, Dashboard, Unit, pct
 
-CHARTS = ("rates", "findings", "certs", "trend", "children", "bottom")
+CHARTS = ("rates", "findings", "certs", "trend", "children", "bottom", "forms")
 
 
 @dataclass
@@ -25,82 +28,134 @@ class Table:
     rows: list[list[Any]]
 
     def html(self) -> SafeString:
-        """The table view's <table> (built here rather than in a template loop: a dashboard has
-        several hundred cells, and this keeps the page well inside its time budget)."""
-        head = format_html_join("", '<th scope="col">{}</th>', ((h,) for h in self.headers))
+        """The table view's <table>, built here rather than in a template loop (a county page at
+        city scale has hundreds of rows; plain string building keeps it a few milliseconds)."""
+        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in self.headers)
         if self.rows:
-            body = format_html_join(
-                "",
-                "<tr>{}</tr>",
-                ((format_html_join("", "<td>{}</td>", ((v,) for v in row)),) for row in self.rows),
+            body = "".join(
+                "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in self.rows
             )
         else:
-            body = format_html('<tr><td colspan="{}">无数据</td></tr>', len(self.headers))
-        return format_html(
-            '<table class="table" data-testid="table-{}"><thead><tr>{}</tr></thead>'
-            "<tbody>{}</tbody></table>",
-            self.key,
-            head,
-            body,
+            body = f'<tr><td colspan="{len(self.headers)}">{esc(gettext("No data"))}</td></tr>'
+        return mark_safe(  # noqa: S308 -- every value above is escaped by esc()
+            f'<table class="table" data-testid="table-{esc(self.key)}"><thead><tr>{head}</tr>'
+            f"</thead><tbody>{body}</tbody></table>"
         )
+
+
+def esc(value: Any) -> str:
+    """HTML-escape a cell (numbers as they are): the standard library's escape, without
+    Django's lazy-string checks, which cost more than the rest of a large table."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return html.escape(str(value), quote=True)
 
 
 def _pct(v: float | None) -> Any:
     return v if v is not None else "—"
 
 
+def _rate_cells(ratios: dict[str, Ratio]) -> list[Any]:
+    row: list[Any] = []
+    for key, _label in RATES:
+        row += [ratios[key].num, ratios[key].den, _pct(pct(ratios[key]))]
+    return row
+
+
 def _unit_rows(units: list[Unit]) -> list[list[Any]]:
-    rows = []
-    for u in units:
-        r = u.ratios
-        row: list[Any] = [u.name, u.code, u.counts.population]
-        for key, _ in RATES:
-            row += [r[key].num, r[key].den, _pct(pct(r[key]))]
-        rows.append(row)
-    return rows
+    return [[u.name, u.code, u.counts.population, *_rate_cells(u.ratios)] for u in units]
+
+
+def _rate_headers() -> list[str]:
+    h: list[str] = []
+    for _key, label in RATES:
+        h += [gettext("%(rate)s numerator") % {"rate": label}, gettext("denominator"), "%"]
+    return h
 
 
 def _unit_headers(first: str) -> list[str]:
-    h = [first, "代码", "在岗人数"]
-    for _, label in RATES:
-        h += [f"{label} 分子", "分母", "%"]
-    return h
+    return [first, gettext("Code"), gettext("In post"), *_rate_headers()]
 
 
 def table(dash: Dashboard, key: str) -> Table:
     if key == "rates":
         return Table(
             key,
-            "四率",
-            ["指标", "分子", "分母", "%"],
-            [[label, r.num, r.den, _pct(p)] for _, label, r, p in dash.rates],
+            gettext("The four rates"),
+            [gettext("Rate"), gettext("numerator"), gettext("denominator"), "%"],
+            [[str(label), r.num, r.den, _pct(p)] for _, label, r, p in dash.rates],
         )
     if key == "findings":
         return Table(
             key,
-            "阻断项（按原因）",
-            ["代码", "原因", "人数"],
+            gettext("Blocking findings (by reason)"),
+            [gettext("Code"), gettext("Reason"), gettext("Persons")],
             [[c, label, n] for c, label, n in dash.findings],
         )
     if key == "certs":
-        return Table(key, "持证台账汇总", ["状态", "证书数"], [[lb, n] for _, lb, n in dash.certs])
+        return Table(
+            key,
+            gettext("Certificate ledger summary"),
+            [gettext("State"), gettext("Certificates")],
+            [[lb, n] for _, lb, n in dash.certs],
+        )
     if key == "trend":
-        rows = []
-        for day, ratios in dash.trend:
-            row: list[Any] = [day.isoformat()]
-            for k, _ in RATES:
-                row += [ratios[k].num, ratios[k].den, _pct(pct(ratios[k]))]
-            rows.append(row)
-        headers = ["日期"]
-        for _, label in RATES:
-            headers += [f"{label} 分子", "分母", "%"]
-        return Table(key, "月度趋势（各月末）", headers, rows)
+        rows = [[day.isoformat(), *_rate_cells(ratios)] for day, ratios in dash.trend]
+        return Table(
+            key,
+            gettext("Monthly trend (month ends)"),
+            [gettext("Date"), *_rate_headers()],
+            rows,
+        )
     if key == "children":
-        first = "县（市、区）" if dash.level == "city" else "企业"
-        return Table(key, f"下级：{first}", _unit_headers(first), _unit_rows(dash.children))
+        first = gettext("County") if dash.level == "city" else gettext("Enterprise")
+        return Table(
+            key,
+            gettext("Level below: %(level)s") % {"level": first},
+            _unit_headers(first),
+            _unit_rows(dash.children),
+        )
     if key == "bottom":
-        return Table(key, "允许上岗率后十名企业", _unit_headers("企业"), _unit_rows(dash.bottom))
+        return Table(
+            key,
+            gettext("Bottom ten enterprises by allowed-to-work rate"),
+            _unit_headers(gettext("Enterprise")),
+            _unit_rows(dash.bottom),
+        )
+    if key == "forms":
+        return Table(
+            key,
+            gettext("By employment form"),
+            [gettext("Employment form"), gettext("In post"), *_rate_headers()],
+            [
+                [str(label), c.population, *_rate_cells(c.ratios())]
+                for _code, label, c in dash.forms
+            ],
+        )
     raise KeyError(key)
+
+
+def drill_html(dash: Dashboard, href: Callable[[str], str]) -> SafeString:
+    """The drill-down table (each name links to its own dashboard on the same date)."""
+    first = gettext("County") if dash.level == "city" else gettext("Enterprise")
+    head = "".join(
+        f"<th>{esc(h)}</th>" for h in [first, gettext("In post"), *(lb for _, lb in RATES)]
+    )
+    rows = []
+    for u in dash.children:
+        cells = "".join(f"<td>{esc(_pct_text(p))}</td>" for p in u.pcts.values())
+        rows.append(
+            f'<tr><td><a href="{esc(href(u.code))}" data-code="{esc(u.code)}">{esc(u.name)}</a>'
+            f"</td><td>{u.counts.population}</td>{cells}</tr>"
+        )
+    return mark_safe(  # noqa: S308 -- escaped by esc()
+        f'<table class="table drill" data-testid="drill"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _pct_text(p: float | None) -> str:
+    return "—" if p is None else f"{p}%"
 
 
 def workbook(dash: Dashboard, key: str) -> bytes:
@@ -108,7 +163,7 @@ def workbook(dash: Dashboard, key: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = t.title[:31].replace("：", "-")
+    ws.title = t.title[:31].replace("：", "-").replace(":", "-")
     ws.append([f"{dash.name} · {t.title} · {dash.on.isoformat()}"])
     ws["A1"].font = Font(bold=True)
     ws.append(t.headers)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safetrain.compliance.selectors import rates_scope
@@ -22,7 +23,7 @@ from safetrain.core.dates import parse_iso_date
 from safetrain.core.errors import NotAllowed, NotFound, ServiceError
 from safetrain.dashboards import charts, notices, person_pdf
 from safetrain.dashboards.selectors import RATES, Dashboard, dashboard_get
-from safetrain.dashboards.tables import CHARTS, table, workbook
+from safetrain.dashboards.tables import CHARTS, drill_html, table, workbook
 from safetrain.people.models import User
 from safetrain.people.selectors import person_get
 from safetrain.web.nav import SCOPED
@@ -42,10 +43,16 @@ def _on(request: HttpRequest) -> dt.date:
     try:
         on = parse_iso_date(raw)
     except ValueError:
-        messages.error(request, f"日期“{raw}”无效，请按 YYYY-MM-DD 填写；下面显示今天的数据。")
+        messages.error(
+            request,
+            _("The date “%(raw)s” is not valid (use YYYY-MM-DD); today is shown below.")
+            % {"raw": raw},
+        )
         return dates.today()
     if on > dates.today():
-        messages.error(request, f"日期 {raw} 晚于今天；下面显示今天的数据。")
+        messages.error(
+            request, _("The date %(raw)s is after today; today is shown below.") % {"raw": raw}
+        )
         return dates.today()
     return on
 
@@ -86,13 +93,21 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     dash = _dashboard(request, code, on)
     labels = dict(RATES)
     rate_bars = charts.bar_chart(
-        [charts.Bar(label, p or 0, f"{_p(p)}  {r.num}/{r.den}") for _, label, r, p in dash.rates],
+        [
+            charts.Bar(str(label), p or 0, f"{_p(p)}  {r.num}/{r.den}")
+            for _, label, r, p in dash.rates
+        ],
         maximum=100,
+        title=_("The four rates"),
     )
     finding_bars = charts.bar_chart(
-        [charts.Bar(label, n, str(n)) for _, label, n in dash.findings[:10]]
+        [charts.Bar(label, n, str(n)) for _, label, n in dash.findings[:10]],
+        title=_("Blocking findings"),
     )
-    cert_bars = charts.bar_chart([charts.Bar(label, n, str(n)) for _, label, n in dash.certs])
+    cert_bars = charts.bar_chart(
+        [charts.Bar(label, n, str(n)) for _, label, n in dash.certs],
+        title=_("Certificate ledger summary"),
+    )
 
     def unit_bar(u):  # type: ignore[no-untyped-def]
         p = u.pcts["may_work"]
@@ -103,9 +118,18 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             _href(u.code, on),
         )
 
-    child_bars = charts.bar_chart([unit_bar(u) for u in dash.children], maximum=100)
-    bottom_bars = charts.bar_chart([unit_bar(u) for u in dash.bottom], maximum=100)
+    child_bars = charts.bar_chart(
+        [unit_bar(u) for u in dash.children],
+        maximum=100,
+        title=_("Allowed to work, level below"),
+    )
+    bottom_bars = charts.bar_chart(
+        [unit_bar(u) for u in dash.bottom], maximum=100, title=_("Bottom ten enterprises")
+    )
     trend_chart = charts.line_chart(dash.trend, labels)
+    forms_chart = charts.column_chart(
+        [(str(label), c.ratios()) for _code, label, c in dash.forms if c.population], labels
+    )
     return render(
         request,
         "dashboards/dashboard.html",
@@ -117,7 +141,9 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "child_bars": child_bars,
             "bottom_bars": bottom_bars,
             "trend_chart": trend_chart,
+            "forms_chart": forms_chart,
             "tables": {k: table(dash, k) for k in CHARTS},
+            "drill_table": drill_html(dash, lambda code: _href(code, on)),
             "code": code,
             "parent_href": _href(dash.parent[1], on) if dash.parent else "",
             "can_notice": dash.level != "enterprise"
@@ -132,7 +158,7 @@ def export(request: HttpRequest, code: str, chart: str) -> HttpResponse:
         raise Http404
     dash = _dashboard(request, code, _on(request))
     response = HttpResponse(workbook(dash, chart), content_type=XLSX)
-    name = f"看板-{dash.name}-{chart}-{dash.on.isoformat()}.xlsx"
+    name = f"{_('Dashboard')}-{dash.name}-{chart}-{dash.on.isoformat()}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 
@@ -163,7 +189,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         start = parse_iso_date(request.POST.get("period_start", ""))
         end = parse_iso_date(request.POST.get("period_end", ""))
     except ValueError:
-        messages.error(request, "通报期间的日期无效，请按 YYYY-MM-DD 填写")
+        messages.error(request, _("The notice period's dates are not valid (use YYYY-MM-DD)."))
         return redirect("dashboards:notices")
     try:
         notice = notices.notice_generate(
@@ -210,7 +236,9 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "通报已发布，辖区内各单位均可查看。")
+        messages.success(
+            request, _("The notice is published: every unit in the jurisdiction can read it.")
+        )
     return redirect("dashboards:notice", pk=pk)
 
 

@@ -67,3 +67,18 @@ def test_county_admin_time_travels_and_drills_down(page, phone_page, live_server
     assert phone_page.get_by_test_id("rates").is_visible()
     assert phone_page.evaluate(NO_OVERFLOW)
     screenshot(phone_page, "phone-dashboard-county")
+
+    # the breakdown by employment form (合同工, 劳务派遣 …): chart and table
+    forms = phone_page.locator("#forms")
+    forms.scroll_into_view_if_needed()
+    assert forms.locator("svg.chart").is_visible() and "劳务派遣" in forms.inner_text()
+    screenshot(phone_page, "phone-dashboard-forms")
+
+    # English: the same page reads in English
+    page.goto(f"{base}/dashboards/140525/?on={ON}")
+    page.locator(".lang-form button[value=en]").click()
+    page.wait_for_load_state()
+    assert "Dashboard" in page.locator("h1").inner_text()
+    assert "Zezhou County" in page.locator("h1").inner_text()
+    assert "By employment form" in page.locator("#forms h2").inner_text()
+    screenshot(page, "desktop-dashboard-county-en")
