@@ -34,7 +34,6 @@ from django.db.models import Count
 from django.test import Client
 
 from safetrain.accounts.testing import mark_two_factor_verified
-
 from safetrain.core import dates
 
 
