@@ -1,0 +1,594 @@
+"""Appending to and checking the tamper-evident record log (docs/archive.md).
+
+An entry is the canonical JSON of ``{"seq", "kind", "ref", "at", "data"}`` (sorted keys, no
+whitespace, UTF-8, dates ISO 8601, decimals as strings) and
+``hash = sha256(prev_hash || canonical_json)`` (the previous entry's hash as its 64 hex
+characters, then the JSON's UTF-8 bytes; the first entry's prev_hash is 64 zeros).
+
+``data`` never holds a plaintext ID number: a person appears as their opaque id (``uid``) and the
+masked ID number. Enterprises appear by credit code, other rows by primary key.
+
+Writers call ``log_objects`` (model instances they just wrote), ``log_ids`` (rows read back by
+primary key) or ``log_append_many`` (ready items, e.g. the city seed loader); every path ends in
+``log_append_many``, which locks the head row, hashes in a tight loop and inserts with one
+executemany (COPY on PostgreSQL for large batches). It must run inside the writer's transaction.
+
+This module imports only Django and resolves record models by label, so the lower apps
+(people, records, certificates …) may call it without importing the archive's higher parts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db import connections, models, router, transaction
+from django.utils import timezone
+
+GENESIS = "0" * 64
+LOG_TABLE = "archive_logentry"
+HEAD_TABLE = "archive_chainhead"
+CHUNK = 900  # ids per IN (SQLite's variable limit)
+COPY_FROM = 500  # batches at least this long go through COPY on PostgreSQL
+
+Item = tuple[str, str, dict[str, Any]]  # kind, ref, data
+
+
+# ----------------------------------------------------------------------------- what is logged
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A logged model: its kind prefix, the fields in ``data`` and how to reach the person."""
+
+    prefix: str
+    fields: tuple[str, ...]
+    person: str | None = None  # attname of the person FK, or "employment_id"/"certificate_id"
+
+
+ATTRIBUTION = ("source", "created_by_id")
+
+SPECS: dict[str, Spec] = {
+    "records.trainingrecord": Spec(
+        "training",
+        ("date", "hours", "kind", "level", "enterprise_id", "organiser", "title", "channel")
+        + ("supersedes_id", *ATTRIBUTION),
+        "person_id",
+    ),
+    "records.examresult": Spec(
+        "exam",
+        ("date", "purpose", "score", "pass_mark", "passed", "enterprise_id", "title")
+        + ("supersedes_id", *ATTRIBUTION),
+        "person_id",
+    ),
+    "records.violation": Spec(
+        "violation", ("enterprise_id", "date", "type", "text", *ATTRIBUTION), "person_id"
+    ),
+    "records.incident": Spec("incident", ("enterprise_id", "date", "type", "text", *ATTRIBUTION)),
+    "records.drill": Spec(
+        "drill", ("enterprise_id", "date", "area_type", "title", "participants", *ATTRIBUTION)
+    ),
+    "certificates.certificate": Spec(
+        "certificate",
+        ("cert_type", "operation_id", "number", "issuing_authority", "issued_on", "valid_until")
+        + ("review_due", "revoked", "supersedes_id", *ATTRIBUTION),
+        "person_id",
+    ),
+    "certificates.certificatereview": Spec(
+        "review",
+        ("certificate_id", "passed_on", "cleared_due", "hours", "notes", *ATTRIBUTION),
+        "certificate_id",
+    ),
+    "people.employment": Spec(
+        "employment",
+        ("enterprise_id", "role_category", "employment_form", "start_date", "end_date")
+        + ATTRIBUTION,
+        "person_id",
+    ),
+    "people.post": Spec(
+        "post",
+        ("employment_id", "from_date", "title", "job_type_id", "operation_id", "org_unit_id")
+        + ATTRIBUTION,
+        "employment_id",
+    ),
+    "people.leave": Spec(
+        "leave", ("employment_id", "start_date", "end_date", *ATTRIBUTION), "employment_id"
+    ),
+    "inspections.correctionorder": Spec(
+        "order",
+        ("number", "enterprise_id", "inspection_id", "issued_by_id", "issued_on", "deadline")
+        + ("note", "closed_on"),
+    ),
+}
+
+
+def _key(attname: str) -> str:
+    return attname[:-3] if attname.endswith("_id") else attname
+
+
+class Refs:
+    """Resolves the references in ``data`` in bulk: person id → (uid, masked ID number),
+    enterprise id → credit code, employment / certificate id → person id. Loaders that know
+    these already prime the caches (no query)."""
+
+    def __init__(self) -> None:
+        self.persons: dict[int, tuple[str, str]] = {}
+        self.enterprises: dict[int, str] = {}
+        self.employment_person: dict[int, int] = {}
+        self.certificate_person: dict[int, int] = {}
+
+    @staticmethod
+    def _fetch(
+        label: str, ids: Iterable[int], cols: Sequence[str]
+    ) -> Iterator[tuple[Any, ...]]:
+        model = apps.get_model(label)
+        todo = sorted(set(ids))
+        for i in range(0, len(todo), CHUNK):
+            yield from model._base_manager.filter(pk__in=todo[i : i + CHUNK]).values_list(
+                "pk", *cols
+            )
+
+    def load(self, spec: Spec, rows: Sequence[Mapping[str, Any]]) -> None:
+        if spec.person == "employment_id":
+            need = {r["employment_id"] for r in rows} - self.employment_person.keys()
+            for pk, person in self._fetch("people.employment", need, ["person_id"]):
+                self.employment_person[pk] = person
+        elif spec.person == "certificate_id":
+            need = {r["certificate_id"] for r in rows} - self.certificate_person.keys()
+            for pk, person in self._fetch("certificates.certificate", need, ["person_id"]):
+                self.certificate_person[pk] = person
+        if spec.person is not None:
+            persons = {self.person_of(spec, r) for r in rows} - self.persons.keys()
+            for pk, uid, masked in self._fetch(
+                "people.person", persons, ["uid", "id_number_masked"]
+            ):
+                self.persons[pk] = (str(uid), masked)
+        if "enterprise_id" in spec.fields:
+            ents = {r["enterprise_id"] for r in rows if r["enterprise_id"] is not None}
+            for pk, code in self._fetch(
+                "enterprises.enterprise", ents - self.enterprises.keys(), ["credit_code"]
+            ):
+                self.enterprises[pk] = code
+
+    def person_of(self, spec: Spec, row: Mapping[str, Any]) -> int:
+        if spec.person == "employment_id":
+            return self.employment_person[row["employment_id"]]
+        if spec.person == "certificate_id":
+            return self.certificate_person[row["certificate_id"]]
+        return int(row[str(spec.person)])
+
+
+_field_kinds: dict[str, dict[str, tuple[str, int]]] = {}
+
+
+def _kinds(label: str) -> dict[str, tuple[str, int]]:
+    """attname → (internal type, decimal places) of a logged model's fields."""
+    if label not in _field_kinds:
+        model = apps.get_model(label)
+        out = {}
+        for f in model._meta.concrete_fields:
+            out[f.attname] = (f.get_internal_type(), getattr(f, "decimal_places", 0) or 0)
+        _field_kinds[label] = out
+    return _field_kinds[label]
+
+
+def _norm(kind: tuple[str, int], value: Any) -> Any:
+    if value is None:
+        return None
+    internal, places = kind
+    if internal == "DecimalField":
+        return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-places)))
+    if internal == "BooleanField":
+        return bool(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def record_data(label: str, row: Mapping[str, Any], refs: Refs) -> dict[str, Any]:
+    """The ``data`` of one record (its row by attname; ``refs`` loaded for it)."""
+    spec = SPECS[label]
+    kinds = _kinds(label)
+    data: dict[str, Any] = {}
+    for name in spec.fields:
+        value = row[name]
+        if name == "enterprise_id":
+            data["enterprise"] = None if value is None else refs.enterprises[value]
+        else:
+            data[_key(name)] = _norm(kinds[name], value)
+    if spec.person is not None:
+        uid, masked = refs.persons[refs.person_of(spec, row)]
+        data["person"] = uid
+        data["person_masked"] = masked
+    return data
+
+
+def ref_of(label: str, pk: Any) -> str:
+    return f"{label}:{pk}"
+
+
+def _row_fields(spec: Spec) -> list[str]:
+    names = ["id", *spec.fields]
+    if spec.person is not None and spec.person not in names:
+        names.append(spec.person)
+    return names
+
+
+def items_for_rows(
+    label: str,
+    rows: Sequence[Mapping[str, Any]],
+    kind: str | Callable[[Mapping[str, Any]], str],
+    refs: Refs | None = None,
+) -> list[Item]:
+    """Items for rows of a logged model (dicts by attname, with ``id``)."""
+    spec = SPECS[label]
+    refs = refs or Refs()
+    refs.load(spec, rows)
+    out: list[Item] = []
+    for row in rows:
+        k = kind(row) if callable(kind) else kind
+        out.append((f"{spec.prefix}.{k}", ref_of(label, row["id"]), record_data(label, row, refs)))
+    return out
+
+
+def current_rows(label: str, ids: Iterable[int] | None = None) -> Iterator[dict[str, Any]]:
+    """The stored rows (by attname) of a logged model, all or these ids, in chunks."""
+    model = apps.get_model(label)
+    names = _row_fields(SPECS[label])
+    qs = model._base_manager.order_by("pk").values(*names)
+    if ids is None:
+        yield from qs.iterator(chunk_size=2000)
+        return
+    todo = sorted(set(ids))
+    for i in range(0, len(todo), CHUNK):
+        yield from qs.filter(pk__in=todo[i : i + CHUNK])
+
+
+def _label(obj: models.Model | type[models.Model]) -> str:
+    return str(obj._meta.label_lower)
+
+
+def log_objects(
+    kind: str | Callable[[Mapping[str, Any]], str],
+    objs: Iterable[models.Model],
+    *,
+    using: str | None = None,
+) -> int:
+    """Append one entry per model instance just written (same model), e.g.
+    ``log_objects("added", [record])`` → kind ``training.added``. Uses the instances' values."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    label = _label(objs[0])
+    names = _row_fields(SPECS[label])
+    rows = [{n: getattr(o, n) for n in names} for o in objs]
+    return log_append_many(items_for_rows(label, rows, kind), using=using)
+
+
+def log_ids(
+    kind: str | Callable[[Mapping[str, Any]], str],
+    model: type[models.Model],
+    ids: Iterable[int],
+    *,
+    using: str | None = None,
+) -> int:
+    """Append one entry per row of `model` with these ids, read back as stored (bulk paths)."""
+    label = _label(model)
+    refs = Refs()
+    count = 0
+    rows: list[dict[str, Any]] = []
+    for row in current_rows(label, ids):
+        rows.append(row)
+        if len(rows) >= 5000:
+            count += log_append_many(items_for_rows(label, rows, kind, refs), using=using)
+            rows = []
+    if rows:
+        count += log_append_many(items_for_rows(label, rows, kind, refs), using=using)
+    return count
+
+
+def log_inserted_after(
+    kind: str | Callable[[Mapping[str, Any]], str],
+    model: type[models.Model],
+    after_pk: int,
+    *,
+    created_at: dt.datetime,
+    using: str | None = None,
+) -> int:
+    """Append the rows an executemany INSERT just wrote: primary key above `after_pk` (taken
+    before the insert) and the insert's own ``created_at`` stamp."""
+    if _label(model) not in SPECS:
+        return 0
+    ids = model._base_manager.filter(pk__gt=after_pk, created_at=created_at).values_list(
+        "pk", flat=True
+    )
+    return log_ids(kind, model, list(ids), using=using)
+
+
+def max_pk(model: type[models.Model]) -> int:
+    return int(model._base_manager.aggregate(m=models.Max("pk"))["m"] or 0)
+
+
+def added_or_corrected(row: Mapping[str, Any]) -> str:
+    return "corrected" if row.get("supersedes_id") else "added"
+
+
+# ----------------------------------------------------------------------------- the chain
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(prev_hash: str, canonical: str) -> str:
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def _lock_head(cursor: Any, q: Callable[[str], str]) -> tuple[int, str]:
+    """Lock the head row (an UPDATE: a row lock on PostgreSQL, the write lock on SQLite) and
+    return (seq, hash). A missing head row (a fresh or flushed database) is rebuilt from the
+    last entry."""
+    cursor.execute(f"UPDATE {q(HEAD_TABLE)} SET seq = seq WHERE id = 1")
+    if cursor.rowcount == 0:
+        cursor.execute(f"SELECT seq, hash FROM {q(LOG_TABLE)} ORDER BY seq DESC LIMIT 1")
+        last = cursor.fetchone()
+        seq, h = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+        cursor.execute(
+            f"INSERT INTO {q(HEAD_TABLE)} (id, seq, hash) VALUES (1, %s, %s) "
+            "ON CONFLICT (id) DO NOTHING",
+            [seq, h],
+        )
+        cursor.execute(f"UPDATE {q(HEAD_TABLE)} SET seq = seq WHERE id = 1")
+    cursor.execute(f"SELECT seq, hash FROM {q(HEAD_TABLE)} WHERE id = 1")
+    seq, h = cursor.fetchone()
+    return int(seq), str(h)
+
+
+def log_append_many(items: Iterable[Item], *, using: str | None = None) -> int:
+    """Append entries (kind, ref, data) in order; returns how many. Serialised through the head
+    row; one executemany (or COPY) for all of them. Joins the caller's transaction."""
+    items = list(items)
+    if not items:
+        return 0
+    alias = using or router.db_for_write(apps.get_model("archive", "LogEntry"))
+    connection = connections[alias]
+    q = connection.ops.quote_name
+    at = timezone.now().astimezone(dt.UTC).isoformat()
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        seq, prev = _lock_head(cursor, q)
+        rows: list[tuple[int, str, str, str, str, str]] = []
+        dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+        sha = hashlib.sha256
+        for kind, ref, data in items:
+            seq += 1
+            text = dumps({"seq": seq, "kind": kind, "ref": ref, "at": at, "data": data})
+            h = sha((prev + text).encode("utf-8")).hexdigest()
+            rows.append((seq, kind, ref, prev, text, h))
+            prev = h
+        cols = "seq, kind, ref, prev_hash, canonical, hash"
+        if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+            with cursor.cursor.copy(f"COPY {q(LOG_TABLE)} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {q(LOG_TABLE)} ({cols}) VALUES (%s, %s, %s, %s, %s, %s)", rows
+            )
+        cursor.execute(f"UPDATE {q(HEAD_TABLE)} SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
+    return len(rows)
+
+
+def head(using: str = "default") -> tuple[int, str]:
+    """The chain head as stored: (seq, hash); (0, 64 zeros) for an empty log."""
+    with connections[using].cursor() as cursor:
+        q = connections[using].ops.quote_name
+        cursor.execute(f"SELECT seq, hash FROM {q(HEAD_TABLE)} WHERE id = 1")
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+
+# ----------------------------------------------------------------------------- verify
+
+
+@dataclass
+class Problem:
+    seq: int
+    what: str
+
+    def __str__(self) -> str:
+        return f"entry {self.seq}: {self.what}"
+
+
+@dataclass
+class Report:
+    entries: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    problem: Problem | None = None
+    records_checked: int = 0
+    record_problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None and not self.record_problems
+
+
+def verify_rows(
+    rows: Iterable[Sequence[Any]], head_row: tuple[int, str] | None
+) -> tuple[int, str, Problem | None]:
+    """Check entries (seq, kind, ref, prev_hash, canonical, hash) given in seq order, and the
+    stored head. Returns (entries seen, last hash, the first problem or None). Pure."""
+    expected = 1
+    prev = GENESIS
+    count = 0
+    for seq, kind, ref, prev_hash, canonical, stored in rows:
+        seq = int(seq)
+        count += 1
+        if seq != expected:
+            if seq > expected:
+                missing = (
+                    f"entry {expected} is missing"
+                    if seq == expected + 1
+                    else f"entries {expected}–{seq - 1} are missing"
+                )
+                return count, prev, Problem(expected, f"{missing} (deleted)")
+            return count, prev, Problem(seq, f"seq out of order after {expected - 1}")
+        try:
+            body = json.loads(canonical)
+        except ValueError:
+            return count, prev, Problem(seq, "its JSON does not parse (modified)")
+        if entry_hash(prev_hash, canonical) != stored:
+            return count, prev, Problem(seq, "its hash does not match its content (modified)")
+        if body.get("seq") != seq:
+            return (
+                count,
+                prev,
+                Problem(seq, f"it holds entry {body.get('seq')}'s content (reordered)"),
+            )
+        if (body.get("kind"), body.get("ref")) != (kind, ref):
+            return count, prev, Problem(seq, "its kind or ref differ from its JSON (modified)")
+        if prev_hash != prev:
+            return (
+                count,
+                prev,
+                Problem(
+                    seq,
+                    f"its prev_hash is not the hash of entry {seq - 1} "
+                    f"(entry {seq - 1} rewritten with a new hash, or entries moved)",
+                ),
+            )
+        prev = stored
+        expected += 1
+    last = expected - 1
+    if head_row is not None:
+        head_seq, head_hash = head_row
+        if head_seq > last:
+            return (
+                count,
+                prev,
+                Problem(last + 1, f"entries {last + 1}–{head_seq} are missing (deleted from the end)"),
+            )
+        if head_seq < last:
+            return count, prev, Problem(head_seq + 1, f"the head names entry {head_seq}, not {last}")
+        if head_hash != prev:
+            return count, prev, Problem(last, "the head's hash differs from the last entry's")
+    return count, prev, None
+
+
+def verify(*, using: str = "default", records: bool = False) -> Report:
+    """Check the whole chain (and with `records`, that every logged record's current row still
+    matches its latest entry)."""
+    connection = connections[using]
+    q = connection.ops.quote_name
+    report = Report()
+    stored_head: tuple[int, str] | None = None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {q(HEAD_TABLE)} WHERE id = 1")
+        row = cursor.fetchone()
+        if row:
+            stored_head = (int(row[0]), str(row[1]))
+
+    def entries() -> Iterator[tuple[Any, ...]]:
+        LogEntry = apps.get_model("archive", "LogEntry")
+        yield from (
+            LogEntry.objects.using(using)
+            .order_by("seq")
+            .values_list("seq", "kind", "ref", "prev_hash", "canonical", "hash")
+            .iterator(chunk_size=5000)
+        )
+
+    count, last, problem = verify_rows(entries(), stored_head)
+    report.entries = count
+    report.head_seq, report.head_hash = stored_head or (0, GENESIS)
+    report.problem = problem
+    if records:
+        report.records_checked, report.record_problems = verify_records(using=using)
+    return report
+
+
+def verify_records(*, using: str = "default", limit: int = 20) -> tuple[int, list[str]]:
+    """Compare every logged record's current row with the data of its latest entry."""
+    LogEntry = apps.get_model("archive", "LogEntry")
+    latest: dict[str, str] = {}
+    for ref, canonical in (
+        LogEntry.objects.using(using)
+        .order_by("seq")
+        .values_list("ref", "canonical")
+        .iterator(chunk_size=5000)
+    ):
+        latest[ref] = canonical_json(json.loads(canonical)["data"])
+    checked = 0
+    problems: list[str] = []
+    for label in SPECS:
+        refs = Refs()
+        batch: list[dict[str, Any]] = []
+
+        def check(rows: list[dict[str, Any]], label: str = label, refs: Refs = refs) -> None:
+            nonlocal checked
+            refs.load(SPECS[label], rows)
+            for row in rows:
+                checked += 1
+                ref = ref_of(label, row["id"])
+                logged = latest.pop(ref, None)
+                if logged is None:
+                    problems.append(f"{ref}: no log entry")
+                elif canonical_json(record_data(label, row, refs)) != logged:
+                    problems.append(f"{ref}: the row differs from its latest log entry")
+
+        for row in current_rows(label):
+            batch.append(row)
+            if len(batch) >= 5000:
+                check(batch)
+                batch = []
+        if batch:
+            check(batch)
+    for ref in sorted(latest):
+        problems.append(f"{ref}: logged, but the row is gone")
+    return checked, problems[: limit or None] + (
+        [f"… and {len(problems) - limit} more"] if limit and len(problems) > limit else []
+    )
+
+
+# ----------------------------------------------------------------------------- maintenance
+
+_maintenance = threading.local()
+
+
+def maintenance_on() -> int:
+    """1 while this thread runs a log maintenance operation (the SQLite triggers ask)."""
+    return 1 if getattr(_maintenance, "on", False) else 0
+
+
+@contextlib.contextmanager
+def log_maintenance(using: str = "default") -> Iterator[None]:
+    """Allow DELETE and TRUNCATE of the log for the duration (Django's flush, which tests run
+    between TransactionTestCases, and ``demo load --reset``). UPDATE stays refused. PostgreSQL:
+    the session setting ``safetrain.log_maintenance``; SQLite: a flag read by a function the
+    triggers call."""
+    connection = connections[using]
+    _maintenance.on = True
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('safetrain.log_maintenance', 'on', false)")
+    try:
+        yield
+    finally:
+        _maintenance.on = False
+        if connection.vendor == "postgresql" and connection.connection is not None:
+            with contextlib.suppress(Exception), connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('safetrain.log_maintenance', 'off', false)")
