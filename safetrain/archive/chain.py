@@ -127,9 +127,7 @@ class Refs:
         self.certificate_person: dict[int, int] = {}
 
     @staticmethod
-    def _fetch(
-        label: str, ids: Iterable[int], cols: Sequence[str]
-    ) -> Iterator[tuple[Any, ...]]:
+    def _fetch(label: str, ids: Iterable[int], cols: Sequence[str]) -> Iterator[tuple[Any, ...]]:
         model = apps.get_model(label)
         todo = sorted(set(ids))
         for i in range(0, len(todo), CHUNK):
@@ -138,6 +136,8 @@ class Refs:
             )
 
     def load(self, spec: Spec, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows or "_uid" in rows[0] or "_code" in rows[0]:
+            return  # nothing to resolve, or read back with the references joined in
         if spec.person == "employment_id":
             need = {r["employment_id"] for r in rows} - self.employment_person.keys()
             for pk, person in self._fetch("people.employment", need, ["person_id"]):
@@ -208,11 +208,15 @@ def record_data(label: str, row: Mapping[str, Any], refs: Refs) -> dict[str, Any
     for name in spec.fields:
         value = row[name]
         if name == "enterprise_id":
-            data["enterprise"] = None if value is None else refs.enterprises[value]
+            code = row["_code"] if "_code" in row else value and refs.enterprises[value]
+            data["enterprise"] = code
         else:
             data[_key(name)] = _norm(kinds[name], value)
     if spec.person is not None:
-        uid, masked = refs.persons[refs.person_of(spec, row)]
+        if "_uid" in row:
+            uid, masked = str(row["_uid"]), row["_masked"]
+        else:
+            uid, masked = refs.persons[refs.person_of(spec, row)]
         data["person"] = uid
         data["person_masked"] = masked
     return data
@@ -246,11 +250,28 @@ def items_for_rows(
     return out
 
 
+_PERSON_PATH = {"person_id": "person", "employment_id": "employment__person"}
+_PERSON_PATH["certificate_id"] = "certificate__person"
+
+
+def _rows_qs(label: str) -> Any:
+    """The stored rows of a logged model by attname, with the references joined in
+    (``_uid``, ``_masked``, ``_code``) so that no further query resolves them."""
+    spec = SPECS[label]
+    model = apps.get_model(label)
+    joined: dict[str, Any] = {}
+    if spec.person is not None:
+        path = _PERSON_PATH[spec.person]
+        joined["_uid"] = models.F(f"{path}__uid")
+        joined["_masked"] = models.F(f"{path}__id_number_masked")
+    if "enterprise_id" in spec.fields:
+        joined["_code"] = models.F("enterprise__credit_code")
+    return model._base_manager.order_by("pk").values(*_row_fields(spec), **joined)
+
+
 def current_rows(label: str, ids: Iterable[int] | None = None) -> Iterator[dict[str, Any]]:
     """The stored rows (by attname) of a logged model, all or these ids, in chunks."""
-    model = apps.get_model(label)
-    names = _row_fields(SPECS[label])
-    qs = model._base_manager.order_by("pk").values(*names)
+    qs = _rows_qs(label)
     if ids is None:
         yield from qs.iterator(chunk_size=2000)
         return
@@ -314,10 +335,9 @@ def log_inserted_after(
     before the insert) and the insert's own ``created_at`` stamp."""
     if _label(model) not in SPECS:
         return 0
-    ids = model._base_manager.filter(pk__gt=after_pk, created_at=created_at).values_list(
-        "pk", flat=True
-    )
-    return log_ids(kind, model, list(ids), using=using)
+    label = _label(model)
+    rows = list(_rows_qs(label).filter(pk__gt=after_pk, created_at=created_at))
+    return log_append_many(items_for_rows(label, rows, kind), using=using)
 
 
 def max_pk(model: type[models.Model]) -> int:
@@ -343,8 +363,10 @@ def _lock_head(cursor: Any, q: Callable[[str], str]) -> tuple[int, str]:
     """Lock the head row (an UPDATE: a row lock on PostgreSQL, the write lock on SQLite) and
     return (seq, hash). A missing head row (a fresh or flushed database) is rebuilt from the
     last entry."""
-    cursor.execute(f"UPDATE {q(HEAD_TABLE)} SET seq = seq WHERE id = 1")
-    if cursor.rowcount == 0:
+    lock = f"UPDATE {q(HEAD_TABLE)} SET seq = seq WHERE id = 1 RETURNING seq, hash"
+    cursor.execute(lock)
+    row = cursor.fetchone()
+    if row is None:
         cursor.execute(f"SELECT seq, hash FROM {q(LOG_TABLE)} ORDER BY seq DESC LIMIT 1")
         last = cursor.fetchone()
         seq, h = (int(last[0]), str(last[1])) if last else (0, GENESIS)
@@ -353,10 +375,9 @@ def _lock_head(cursor: Any, q: Callable[[str], str]) -> tuple[int, str]:
             "ON CONFLICT (id) DO NOTHING",
             [seq, h],
         )
-        cursor.execute(f"UPDATE {q(HEAD_TABLE)} SET seq = seq WHERE id = 1")
-    cursor.execute(f"SELECT seq, hash FROM {q(HEAD_TABLE)} WHERE id = 1")
-    seq, h = cursor.fetchone()
-    return int(seq), str(h)
+        cursor.execute(lock)
+        row = cursor.fetchone()
+    return int(row[0]), str(row[1])
 
 
 def log_append_many(items: Iterable[Item], *, using: str | None = None) -> int:
@@ -369,7 +390,7 @@ def log_append_many(items: Iterable[Item], *, using: str | None = None) -> int:
     connection = connections[alias]
     q = connection.ops.quote_name
     at = timezone.now().astimezone(dt.UTC).isoformat()
-    with transaction.atomic(using=alias), connection.cursor() as cursor:
+    with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
         seq, prev = _lock_head(cursor, q)
         rows: list[tuple[int, str, str, str, str, str]] = []
         dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
@@ -481,10 +502,16 @@ def verify_rows(
             return (
                 count,
                 prev,
-                Problem(last + 1, f"entries {last + 1}–{head_seq} are missing (deleted from the end)"),
+                Problem(
+                    last + 1, f"entries {last + 1}–{head_seq} are missing (deleted from the end)"
+                ),
             )
         if head_seq < last:
-            return count, prev, Problem(head_seq + 1, f"the head names entry {head_seq}, not {last}")
+            return (
+                count,
+                prev,
+                Problem(head_seq + 1, f"the head names entry {head_seq}, not {last}"),
+            )
         if head_hash != prev:
             return count, prev, Problem(last, "the head's hash differs from the last entry's")
     return count, prev, None
