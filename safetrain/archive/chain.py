@@ -423,6 +423,12 @@ def head(using: str = "default") -> tuple[int, str]:
     return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
 
+def log_head_label(using: str = "default") -> str:
+    """The head as documents print it: "seq · first 12 hex of the hash" (e.g. "1042 · 3fa9…")."""
+    seq, h = head(using)
+    return f"{seq} · {h[:12]}"
+
+
 # ----------------------------------------------------------------------------- verify
 
 
