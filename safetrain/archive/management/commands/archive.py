@@ -41,6 +41,9 @@ class Command(BaseCommand):
         head.add_argument("--out", metavar="FILE", help="write the JSON here (default: print)")
         head.add_argument("--verify", metavar="FILE", help="check a head file instead")
         head.add_argument("--public-key", metavar="PEM", help="the public key for --verify")
+        bench = sub.add_parser("bench", help="measure the log's cost on an import (rolled back)")
+        bench.add_argument("--rows", type=int, default=10_000)
+        bench.add_argument("--repeat", type=int, default=2)
         keygen = sub.add_parser("keygen", help="make an Ed25519 key pair for --sign")
         keygen.add_argument("private")
         keygen.add_argument("public")
@@ -55,6 +58,10 @@ class Command(BaseCommand):
                     self.head_verify(options["verify"], options["public_key"])
                 else:
                     self.head_export(options["sign"], options["out"])
+            elif action == "bench":
+                from safetrain.archive.bench import run
+
+                self.stdout.write(json.dumps(run(options["rows"], options["repeat"]), indent=2))
             else:
                 kid = heads.generate_key(Path(options["private"]), Path(options["public"]))
                 self.stdout.write(
