@@ -159,6 +159,26 @@ class Refs:
             ):
                 self.enterprises[pk] = code
 
+    def prime(self, obj: models.Model) -> None:
+        """Take the references an instance already holds (its cached person, enterprise …)."""
+        cached = obj._state.fields_cache
+        holder: Any = obj
+        for name, store in (("employment", self.employment_person), ("certificate", None)):
+            rel = cached.get(name)
+            if rel is not None:
+                if store is not None:
+                    store[rel.pk] = rel.person_id
+                else:
+                    self.certificate_person[rel.pk] = rel.person_id
+                holder = rel
+        person = holder._state.fields_cache.get("person")
+        if person is not None:
+            self.persons[person.pk] = (str(person.uid), person.id_number_masked)
+        for rel_holder in (obj, holder):
+            ent = rel_holder._state.fields_cache.get("enterprise")
+            if ent is not None:
+                self.enterprises[ent.pk] = ent.credit_code
+
     def person_of(self, spec: Spec, row: Mapping[str, Any]) -> int:
         if spec.person == "employment_id":
             return self.employment_person[row["employment_id"]]
@@ -298,7 +318,10 @@ def log_objects(
     label = _label(objs[0])
     names = _row_fields(SPECS[label])
     rows = [{n: getattr(o, n) for n in names} for o in objs]
-    return log_append_many(items_for_rows(label, rows, kind), using=using)
+    refs = Refs()
+    for obj in objs:
+        refs.prime(obj)
+    return log_append_many(items_for_rows(label, rows, kind, refs), using=using)
 
 
 def log_ids(
