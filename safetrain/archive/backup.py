@@ -84,6 +84,9 @@ def _run(cmd: list[str], env: dict[str, str]) -> None:
 
 def backup(path: Path, using: str = "default") -> None:
     connection = connections[using]
+    if connection.in_atomic_block:
+        # SQLite: the backup would wait for our own open write transaction forever
+        raise BackupError("backup cannot run inside a transaction")
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         target = sqlite3.connect(str(path))

@@ -75,3 +75,8 @@ def test_backup_restore_round_trip(tmp_path):
 def test_restore_names_a_missing_file(tmp_path, db):
     with pytest.raises(CommandError, match="no such file"):
         call_command("restore", str(tmp_path / "nope.backup"))
+
+
+def test_backup_inside_a_transaction_is_refused(tmp_path, db):
+    with pytest.raises(CommandError, match="inside a transaction"):
+        call_command("backup", str(tmp_path / "x.backup"))

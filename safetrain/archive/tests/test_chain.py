@@ -316,3 +316,27 @@ def test_seed_loader_logs_every_record():
     assert LogEntry.objects.count() == logged
     code, out, err = run_verify("--records")
     assert code == 0, err
+
+
+@pytest.mark.django_db(transaction=True)  # the online backup needs no open transaction
+def test_tampering_with_a_copy_of_the_database_file(tmp_path):
+    """The attack verify is for: someone edits a copy of the SQLite file with the sqlite3
+    tool (dropping the triggers first). The copy's chain no longer verifies."""
+    import sqlite3
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a file copy is an SQLite matter (PostgreSQL: the tests above)")
+    chain.log_append_many([("test.added", f"x:{i}", {"i": i}) for i in range(10)])
+    copy = tmp_path / "copy.sqlite3"
+    target = sqlite3.connect(copy)
+    connection.ensure_connection()
+    connection.connection.backup(target)
+    rows = "SELECT seq, kind, ref, prev_hash, canonical, hash FROM archive_logentry ORDER BY seq"
+    head = target.execute("SELECT seq, hash FROM archive_chainhead").fetchone()
+    assert chain.verify_rows(target.execute(rows), head)[2] is None
+    target.execute("DROP TRIGGER archive_logentry_no_delete")
+    target.execute("DELETE FROM archive_logentry WHERE seq = 7")
+    target.commit()
+    problem = chain.verify_rows(target.execute(rows), head)[2]
+    target.close()
+    assert problem is not None and problem.seq == 7 and "missing" in problem.what
