@@ -620,6 +620,24 @@ def verify_records(*, using: str = "default", limit: int = 20) -> tuple[int, lis
     )
 
 
+def backfill(*, using: str = "default") -> dict[str, int]:
+    """Append a ``<prefix>.backfilled`` entry for every logged record that has none yet (records
+    written before the log existed, e.g. a database from an earlier version). Idempotent."""
+    LogEntry = apps.get_model("archive", "LogEntry")
+    logged = set(LogEntry.objects.using(using).values_list("ref", flat=True).iterator(5000))
+    counts: dict[str, int] = {}
+    for label in SPECS:
+        model = apps.get_model(label)
+        ids = [
+            pk
+            for pk in model._base_manager.using(using).order_by("pk").values_list("pk", flat=True)
+            if ref_of(label, pk) not in logged
+        ]
+        with transaction.atomic(using=using):
+            counts[label] = log_ids("backfilled", model, ids, using=using)
+    return counts
+
+
 # ----------------------------------------------------------------------------- maintenance
 
 _maintenance = threading.local()

@@ -340,3 +340,17 @@ def test_tampering_with_a_copy_of_the_database_file(tmp_path):
     problem = chain.verify_rows(target.execute(rows), head)[2]
     target.close()
     assert problem is not None and problem.seq == 7 and "missing" in problem.what
+
+
+def test_backfill_logs_records_written_before_the_log(filled):
+    with chain.log_maintenance(), transaction.atomic():
+        LogEntry.objects.all().delete()
+        ChainHead.objects.all().delete()
+    code, _, err = run_verify("--records")
+    assert code == 1 and "no log entry" in err
+    call_command("archive", "backfill", stdout=io.StringIO())
+    assert all(k.endswith(".backfilled") for k in kinds())
+    assert run_verify("--records")[0] == 0
+    before = LogEntry.objects.count()
+    call_command("archive", "backfill", stdout=io.StringIO())
+    assert LogEntry.objects.count() == before

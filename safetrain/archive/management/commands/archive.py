@@ -7,6 +7,8 @@
   with a key an Ed25519 signature); ``archive head --verify FILE --public-key PEM``: exit 0 when
   the signature holds and the log still holds that entry with that hash.
 - ``archive keygen PRIVATE.pem PUBLIC.pem``: a new Ed25519 key pair for signing heads.
+- ``archive backfill``: one entry for each record written before the log existed.
+- ``archive bench [--rows N]``: the log's cost on an import (rolled back).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Command(BaseCommand):
         head.add_argument("--out", metavar="FILE", help="write the JSON here (default: print)")
         head.add_argument("--verify", metavar="FILE", help="check a head file instead")
         head.add_argument("--public-key", metavar="PEM", help="the public key for --verify")
+        sub.add_parser("backfill", help="log the records written before the log existed")
         bench = sub.add_parser("bench", help="measure the log's cost on an import (rolled back)")
         bench.add_argument("--rows", type=int, default=10_000)
         bench.add_argument("--repeat", type=int, default=2)
@@ -58,6 +61,9 @@ class Command(BaseCommand):
                     self.head_verify(options["verify"], options["public_key"])
                 else:
                     self.head_export(options["sign"], options["out"])
+            elif action == "backfill":
+                for label, n in chain.backfill().items():
+                    self.stdout.write(f"{label}: {n} entries")
             elif action == "bench":
                 from safetrain.archive.bench import run
 
