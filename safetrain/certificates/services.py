@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Q
 
+from safetrain.archive.chain import log_ids, log_objects
 from safetrain.catalog.models import SpecialOperation
 from safetrain.certificates.matching import SPECIAL_OPERATION, default_dates
 from safetrain.certificates.models import (
@@ -171,10 +172,11 @@ def certificate_issue(
             if revoked and not existing.revoked:
                 existing.revoked = True
                 existing.save(update_fields=["revoked"])
+                log_objects("revoked", [existing])
             return existing
         if supersedes is not None and (Certificate.objects.filter(supersedes=supersedes).exists()):
             raise Conflict("该证书已被换发的新证取代", fields={"supersedes": "已换证"})
-        return Certificate.objects.create(
+        cert = Certificate.objects.create(
             person=person,
             cert_type=cert_type,
             operation=operation,
@@ -188,6 +190,8 @@ def certificate_issue(
             created_by=actor,
             source=source,
         )
+        log_objects("renewed" if supersedes is not None else "issued", [cert])
+        return cert
 
 
 def certificate_review_record(
@@ -238,6 +242,8 @@ def certificate_review_record(
         )
         cert.review_due = None
         cert.save(update_fields=["review_due"])
+        log_objects("recorded", [review])
+        log_objects("reviewed", [cert])
     certificate.refresh_from_db(fields=["review_due"])
     return review
 
@@ -285,7 +291,8 @@ def certificate_revoke(
     _check_actor(actor, certificate.person)
     with transaction.atomic():
         events.person_changed(certificate.person_id)
-        Certificate.objects.filter(pk=certificate.pk).update(revoked=True)
+        if Certificate.objects.filter(pk=certificate.pk, revoked=False).update(revoked=True):
+            log_ids("revoked", Certificate, [certificate.pk])
     certificate.revoked = True
     return certificate
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from safetrain.archive.chain import log_head_label
 from safetrain.catalog.models import SpecialOperation
 from safetrain.certificates.export import ledger_workbook
 from safetrain.certificates.forms import CertificateForm, RenewForm, ReviewForm
@@ -381,6 +382,7 @@ def verify_view(request: HttpRequest, token: str) -> HttpResponse:
             "on": on,
             "state_label": "已换证（以新证为准）" if successor else STATE_LABELS[state],
             "badge": "badge" if successor else state_badge(state),
+            "log_head": log_head_label(),  # the record log's head (docs/archive.md)
         },
     )
     response["X-Robots-Tag"] = "noindex"

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from safetrain.archive.chain import log_head_label
 from safetrain.catalog.models import RoleCategory
 from safetrain.certificates.matching import STATE_LABELS
 from safetrain.certificates.models import Certificate
@@ -267,7 +268,7 @@ def archive_pdf(
     )
     doc.para(
         f"本档案由晋城市安全生产教育培训系统于 {on:%Y-%m-%d} 生成，内容以系统记录为准；"
-        "扫描右上角二维码可核验。",
+        f"扫描右上角二维码可核验。记录日志链头 {log_head_label()}。",
         size=8.5,
     )
     return doc.bytes()

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import connection, models, transaction
 
+from safetrain.archive.chain import log_maintenance
+
 REFERENCE_APPS = {"regions", "catalog", "contenttypes"}
 REFERENCE_MODELS = {"auth.permission", "auth.group", "auth.group_permissions"}
 
@@ -36,7 +38,7 @@ def wipe_non_reference() -> dict[str, int]:
     nothing is deleted.
     """
     counts: dict[str, int] = {}
-    with transaction.atomic():
+    with log_maintenance(), transaction.atomic():  # the record log refuses DELETE otherwise
         for model in wipe_targets():
             deleted = model._base_manager.all()._raw_delete(connection.alias)  # type: ignore[attr-defined]
             if deleted:

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Q
 
+from safetrain.archive.chain import log_ids, log_objects
 from safetrain.compliance.domain import IN_POST
 from safetrain.core import dates
 from safetrain.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -347,6 +348,7 @@ def order_issue(
         OrderItem.objects.bulk_create(
             [OrderItem(order=order, person_id=pid, code=code) for pid, code in pairs]
         )
+        log_objects("issued", [order])  # the record log (docs/archive.md)
     return order
 
 
@@ -393,6 +395,7 @@ def orders_refresh(
         )
         if done:
             CorrectionOrder.objects.filter(pk__in=done).update(closed_on=on)
+            log_ids("closed", CorrectionOrder, done)  # the record log (docs/archive.md)
     return {"cleared": len(cleared), "closed": len(done)}
 
 

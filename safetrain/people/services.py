@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from safetrain.archive.chain import log_objects
 from safetrain.catalog.models import EmploymentForm, JobType, RoleCategory, SpecialOperation
 from safetrain.core import crypto, events
 from safetrain.core.errors import Conflict, NotAllowed, ValidationFailed
@@ -171,7 +172,7 @@ def employment_start(
             created_by=actor,
             source=source,
         )
-        Post.objects.create(
+        first = Post.objects.create(
             employment=employment,
             from_date=start_date,
             title=post.title,
@@ -181,6 +182,8 @@ def employment_start(
             created_by=actor,
             source=source,
         )
+        log_objects("added", [employment])
+        log_objects("added", [first])
     return employment
 
 
@@ -194,6 +197,7 @@ def employment_end(
         events.person_changed(employment.person_id)
         employment.end_date = end_date
         employment.save(update_fields=["end_date"])
+        log_objects("ended", [employment])
     return employment
 
 
@@ -217,7 +221,7 @@ def post_change(
         events.person_changed(employment.person_id)
         if Post.objects.filter(employment=employment, from_date=from_date).exists():
             raise Conflict("该日期已有岗位变动", fields={"from_date": "重复"})
-        return Post.objects.create(
+        changed = Post.objects.create(
             employment=employment,
             from_date=from_date,
             title=post.title,
@@ -227,6 +231,8 @@ def post_change(
             created_by=actor,
             source=source,
         )
+        log_objects("changed", [changed])
+        return changed
 
 
 def leave_record(
@@ -251,13 +257,15 @@ def leave_record(
         for other in employment.leaves.all():
             if ranges_overlap(start_date, end_date, other.start_date, other.end_date):
                 raise Conflict("与已有离岗记录重叠", fields={"start_date": "重叠"})
-        return Leave.objects.create(
+        leave = Leave.objects.create(
             employment=employment,
             start_date=start_date,
             end_date=end_date,
             created_by=actor,
             source=source,
         )
+        log_objects("added", [leave])
+        return leave
 
 
 # ----------------------------------------------------------------------------- accounts

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 from django.db.models import F, Q
 
+from safetrain.archive.chain import log_ids, log_objects
 from safetrain.catalog.models import EmploymentForm, JobType, RoleCategory, SpecialOperation
 from safetrain.core import crypto, events
 from safetrain.core.dates import parse_iso_date
@@ -760,6 +761,8 @@ class PersonSheet(SheetHandler):
         Post.objects.bulk_update(
             post_updates, ["title", "job_type", "operation", "org_unit"], batch_size=500
         )
+        log_ids("updated", Employment, [e.pk for e in emp_updates])  # docs/archive.md
+        log_ids("updated", Post, [p.pk for p in post_updates])
         events.persons_changed([*person_ids.values(), *plan.phone_updates])
         return plan.changed
 
@@ -960,6 +963,8 @@ class PostChangeSheet(SheetHandler):
                 changed.append(post)
         Post.objects.bulk_create(new, batch_size=500)
         Post.objects.bulk_update(changed, ["title", "job_type", "operation"], batch_size=500)
+        log_objects("changed", new)  # the record log (docs/archive.md)
+        log_ids("updated", Post, [p.pk for p in changed])
         _tell_compliance(emp_ids.values())
         return len(plan)
 
@@ -1104,6 +1109,8 @@ class LeaveSheet(SheetHandler):
                 changed.append(leave)
         Leave.objects.bulk_create(new, batch_size=500)
         Leave.objects.bulk_update(changed, ["end_date"], batch_size=500)
+        log_objects("added", new)  # the record log (docs/archive.md)
+        log_ids("updated", Leave, [p.pk for p in changed])
         _tell_compliance(emp_ids.values())
         return len(plan)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 
+from safetrain.archive.chain import log_objects
 from safetrain.catalog.models import AreaType
 from safetrain.core import events
 from safetrain.core.dates import today
@@ -283,6 +284,7 @@ def training_record_add(
     )
     with transaction.atomic():
         record = TrainingRecord.objects.create(**values)
+        log_objects("added", [record])
         events.person_changed(record.person_id)
         return record
 
@@ -330,6 +332,7 @@ def training_session_add(
         )
     with transaction.atomic():
         created = [TrainingRecord.objects.create(**values) for values in rows]
+        log_objects("added", created)
         events.persons_changed(r.person_id for r in created)
         return created
 
@@ -394,6 +397,7 @@ def exam_result_add(
     )
     with transaction.atomic():
         result = ExamResult.objects.create(**values)
+        log_objects("added", [result])
         events.person_changed(result.person_id)
         return result
 
@@ -424,6 +428,7 @@ def violation_record(
     }
     with transaction.atomic():
         violation = Violation.objects.create(**values)
+        log_objects("added", [violation])
         events.person_changed(violation.person_id)
         return violation
 
@@ -449,6 +454,7 @@ def incident_record(
     }
     with transaction.atomic():
         incident = Incident.objects.create(**values)
+        log_objects("added", [incident])
         events.enterprise_changed(incident.enterprise_id)
         return incident
 
@@ -490,6 +496,7 @@ def drill_record(
     }
     with transaction.atomic():
         drill = Drill.objects.create(**values)
+        log_objects("added", [drill])
         events.enterprise_changed(drill.enterprise_id)
         return drill
 
@@ -537,7 +544,9 @@ def record_correct(
                 actor=actor, person=old_t.person, organiser=old_t.organiser, source=source, **new
             )
             _refuse_no_change(values, old_t, allowed)
-            return TrainingRecord.objects.create(**values, supersedes=old_t)
+            new_t = TrainingRecord.objects.create(**values, supersedes=old_t)
+            log_objects("corrected", [new_t])
+            return new_t
         old_e = ExamResult.objects.select_for_update().get(pk=record.pk)
         _refuse_second_correction(ExamResult.objects.filter(supersedes=old_e).exists())
         new = {name: getattr(old_e, name) for name in allowed} | changes
@@ -545,7 +554,9 @@ def record_correct(
             actor=actor, person=old_e.person, max_score=MAX_SCORE, source=source, **new
         )
         _refuse_no_change(values, old_e, allowed)
-        return ExamResult.objects.create(**values, supersedes=old_e)
+        new_e = ExamResult.objects.create(**values, supersedes=old_e)
+        log_objects("corrected", [new_e])
+        return new_e
 
 
 def _refuse_second_correction(already: bool) -> None:

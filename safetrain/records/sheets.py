@@ -29,6 +29,7 @@ from typing import Any, ClassVar, cast
 
 from django.db.models import Field, Model, Q
 
+from safetrain.archive.chain import log_inserted_after, max_pk
 from safetrain.catalog.models import AreaType
 from safetrain.core import events
 from safetrain.core.dates import parse_iso_date
@@ -339,6 +340,7 @@ def _insert(
     who = fields.index("person_id") if "person_id" in fields else None
     ent = fields.index("enterprise_id") if who is None and "enterprise_id" in fields else None
     touched: set[int] = set()
+    before = max_pk(model)  # the record log reads the new rows back (docs/archive.md)
     with connection.cursor() as cursor:
         for row in rows:
             if who is not None and row[who] is not None:
@@ -354,6 +356,7 @@ def _insert(
         if batch:
             cursor.executemany(sql, batch)
             count += len(batch)
+    log_inserted_after("added", model, before, created_at=constants[0], using=using)
     if who is not None:
         events.persons_changed(touched)
     else:

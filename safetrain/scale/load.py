@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from safetrain.archive.chain import SPECS, Item, Refs, items_for_rows, log_append_many
 from safetrain.catalog.models import JobType
 from safetrain.certificates.models import Certificate, CertificateReview
 from safetrain.core.errors import Conflict
@@ -126,6 +128,9 @@ class Loader:
         self.vendor = connection.vendor
         self.counts: dict[str, int] = dict.fromkeys(TABLES, 0)
         self.sql: dict[str, str] = {}
+        self.refs = Refs()
+        self.employment_start: dict[int, str] = {}
+        self.log_items: list[Item] = []
         for table, (model, cols) in COLUMNS.items():
             qn = connection.ops.quote_name
             self.sql[table] = (
@@ -207,6 +212,45 @@ class Loader:
                 else:
                     cur.executemany(self.sql[table], values)
                 self.counts[table] += len(rows)
+                self.log_items.extend(self._log_items(table, values))
+            # the record log (docs/archive.md): one entry per record, one append per batch
+            log_append_many(self.log_items)
+            self.log_items = []
+
+    def _log_items(self, table: str, values: list[tuple[Any, ...]]) -> list[Item]:
+        """Record-log items for rows as written (no read-back): the refs primed from the batch."""
+        model, cols = COLUMNS[table]
+        rows = [dict(zip(cols, row, strict=True)) for row in values]
+        refs = self.refs
+        if table == "enterprise":
+            refs.enterprises.update((r["id"], r["credit_code"]) for r in rows)
+        elif table == "person":
+            refs.persons.update(
+                (r["id"], (str(uuid.UUID(str(r["uid"]))), r["id_number_masked"])) for r in rows
+            )
+        elif table == "employment":
+            refs.employment_person.update((r["id"], r["person_id"]) for r in rows)
+            self.employment_start.update((r["id"], str(r["start_date"])) for r in rows)
+        elif table == "certificate":
+            refs.certificate_person.update((r["id"], r["person_id"]) for r in rows)
+        label = model._meta.label_lower
+        if label not in SPECS:
+            return []
+        kind: Any = "added"
+        if table == "post":
+
+            def kind(r: dict[str, Any]) -> str:
+                first = self.employment_start.get(r["employment_id"]) == str(r["from_date"])
+                return "added" if first else "changed"
+
+        elif table == "certificate":
+
+            def kind(r: dict[str, Any]) -> str:
+                return "renewed" if r.get("supersedes_id") else "issued"
+
+        elif table == "review":
+            kind = "recorded"
+        return items_for_rows(label, rows, kind, refs)
 
     def finish(self) -> None:
         """PostgreSQL: move the id sequences past the explicit keys; both: fresh statistics."""

@@ -17,6 +17,8 @@ from django.db import connections, router
 from django.db.models import Field, Model
 from django.utils import timezone
 
+from safetrain.archive.chain import log_inserted_after, max_pk
+
 BATCH = 2000
 
 
@@ -87,6 +89,7 @@ def insert_rows(
     sql = f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({marks})"
     count = 0
     batch: list[list[Any]] = []
+    before = max_pk(model)  # the record log reads the new rows back (docs/archive.md)
     with connection.cursor() as cursor:
         for row in rows:
             values = (*row, *constants)
@@ -98,4 +101,5 @@ def insert_rows(
         if batch:
             cursor.executemany(sql, batch)
             count += len(batch)
+    log_inserted_after("added", model, before, created_at=constants[0], using=connection.alias)
     return count

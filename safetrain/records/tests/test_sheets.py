@@ -294,7 +294,8 @@ def test_check_uses_a_fixed_number_of_queries(world, django_assert_max_num_queri
     with django_assert_max_num_queries(3):
         plan = handler.check(rows_of(handler, records), ctx)
     assert ctx.errors == []
-    with django_assert_max_num_queries(5):
+    # + 5 for the record log: max id, rows read back, head lock, entries, head (docs/archive.md)
+    with django_assert_max_num_queries(10):
         assert handler.write(plan, ctx) == 30
 
 
