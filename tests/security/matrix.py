@@ -7,10 +7,12 @@ HOW TO CLASSIFY A NEW ENDPOINT (test_every_endpoint_is_classified names the ones
       "app:name": [W("certificate")],                 # <int:pk> is the certificate's pk
       "app:name": [W("bank", {"bank_pk": "pk"})],       # URL kwarg → the object's value key
   The object kinds and their value keys are those of world.build_world (Obj.values):
-  enterprise {credit_code} · person {uid, id_number} · employment {uid, employment_id} ·
+  enterprise {credit_code, pk} · person {uid, id_number, reason} · employment {uid, employment_id} ·
   certificate · course · lesson · bank · question · practice · mock · exam · session · plan ·
   inspection · notification · notice · plan_submission {pk} · plan_item {pk, item} ·
-  attempt {uid, question_id} · order {pk, number} · study_session {session_id} · region {code}.
+  attempt {uid, question_id} · order {pk, number} · study_session {session_id} · region {code} ·
+  venue {pk (the session's), venue} · survey {pk, token} · rescue_team {pk, member} ·
+  enforcement_plan {pk} · draw {pk} · handbook {pk, item}.
   A new kind needs one object per owner in build_world (and a line in foreign_for's policy if
   some role may see it across jurisdictions).
 - an API operation (its operationId, as in /api/v1/openapi.json) → add to API:
@@ -84,6 +86,25 @@ WEB: dict[str, list[W]] = {
     "inspections:order": [W("order", {"pk": "pk"})],
     "inspections:order_new": [W("enterprise")],
     "inspections:plan_download": [W("plan_submission")],
+    "inspections:plan": [W("enforcement_plan")],
+    # a published draw is public to the city and to the county's bureau and enterprises
+    # (world.POLICY_VISIBLE); another county's answers 404
+    "inspections:draw": [W("draw")],
+    # surveys
+    "surveys:new": [W("inspection", {"inspection_pk": "pk"})],
+    "surveys:manage": [W("survey")],
+    # audit: POST with a valid reason, so the answer comes from the jurisdiction check, not the form's
+    "audit:unmask": [W("person", {"uid": "uid"}, query={"reason": "reason"})],
+    # rescue
+    "rescue:enterprise": [W("enterprise", {"pk": "pk"})],
+    "rescue:team": [W("rescue_team", {"pk": "pk"})],
+    "rescue:leave": [W("rescue_team")],
+    # handbooks: city-wide reference (world.POLICY_VISIBLE); only the worker is kept out, and
+    # reads only the handbook of their own post
+    "handbooks:detail": [W("handbook")],
+    "handbooks:edit": [W("handbook")],
+    "handbooks:remove": [W("handbook")],
+    "handbooks:read": [W("handbook")],
     # questions
     "questions:bank": [W("bank")],
     "questions:question_new": [W("bank", {"bank_pk": "pk"})],
@@ -117,6 +138,9 @@ WEB: dict[str, list[W]] = {
     "classes:complete": [W("session")],
     "classes:plan": [W("plan")],
     "classes:plan_item_remove": [W("plan_item")],
+    "classes:venue_remove": [W("venue")],
+    "classes:report": [W("session")],
+    "classes:report_export": [W("session")],
     # certificates
     # marks only the viewer's own notification read, then back to the reminders either way
     "certificates:notification_read": [W("notification", redirect_ok=("certificates:reminders",))],
@@ -138,6 +162,12 @@ EXEMPT: dict[str, str] = {
     "dashboards:verify_archive": "public QR check of a one-person-one-file PDF by its signed token",
     "classes:checkin": "QR check-in by the session's signed token; the service refuses anyone "
     "not on the roster (classes tests)",
+    "surveys:answer": "a published questionnaire's link (/surveys/s/<random 16-character token>/, "
+    "shown as a QR code to the inspected enterprise's workers): by design (docs/surveys.md "
+    "'Answering') anyone signed in who holds the link sees the questions, and only a worker "
+    "employed at the inspected enterprise today may answer (403 otherwise, nothing written: "
+    "surveys tests and test_survey_link_answers_only_the_enterprises_workers); it never shows "
+    "answers or counts",
 }
 
 PERSON = {"person_id": "uid"}
@@ -234,6 +264,18 @@ API: dict[str, list[A]] = {
     "safetrain_classes_api_plan_progress_get": [
         A("enterprise", query={"enterprise": "credit_code"})
     ],
+    "safetrain_classes_api_session_attendance": [A("session", path={"pk": "pk"})],
+    "safetrain_compliance_api_enterprise_blocked": [
+        A("enterprise", path={"credit_code": "credit_code"})
+    ],
+    "safetrain_inspections_api_draw_get": [A("draw", path={"draw_id": "pk"})],
+    "safetrain_audit_api_unmask_person": [
+        A("person", path=PERSON, body={"reason": "核对身份信息"})
+    ],
+    "safetrain_rescue_api_team_list": [
+        A("enterprise", query={"enterprise": "credit_code"}, lists=True)
+    ],
+    "safetrain_rescue_api_team_get": [A("rescue_team", path={"team_id": "pk"})],
 }
 
 

@@ -283,3 +283,58 @@ def test_controls_lists_show_the_citys_objects_to_the_city(world, clients, token
     assert all(p.secrets[0] in page for p in people)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {tokens['city_admin']}")
     assert b1.secrets[0] in response_text(api.get("/api/v1/enterprises?page_size=100"))
+
+
+# Objects of a county bureau itself (owner "B": its enforcement plan, its draw) and the new
+# kinds of B1, asked by the city admin: 200 and the object shows.
+CONTROLS_OWNED = [
+    ("inspections:plan", "enforcement_plan", "B"),
+    ("inspections:draw", "draw", "B"),
+    ("surveys:manage", "survey", "B1"),
+    ("rescue:team", "rescue_team", "B1"),
+]
+
+
+def test_controls_the_city_sees_the_new_kinds(world, clients):
+    for name, kind, owner in CONTROLS_OWNED:
+        entry = WEB[name][0]
+        objs = [o for o in world.of_kind(kind) if o.owner == owner]
+        assert objs, (kind, owner)
+        for obj in objs:
+            outcome = web_request(clients["city_admin"], name, entry, obj, "GET")
+            assert outcome.status == 200, (name, obj, outcome.status)
+            assert all(s in outcome.body for s in obj.secrets), (name, obj)
+
+
+def test_controls_a_countys_draw_is_public_to_its_enterprises(world, clients):
+    """world.POLICY_VISIBLE's by-design view: county A's published draw answers 200 to A1's
+    admin (docs/inspections.md "Who sees it"); the matrix checks its trainer and worker get
+    404, and that nobody in county A sees county B's."""
+    draw = next(o for o in world.of_kind("draw") if o.owner == "A")
+    outcome = web_request(clients["enterprise_admin"], "inspections:draw", W("draw"), draw, "GET")
+    assert outcome.status == 200
+    assert all(s in outcome.body for s in draw.secrets)
+
+
+def test_survey_link_answers_only_the_enterprises_workers(world, clients):
+    """surveys:answer is in EXEMPT (a link handed to the enterprise's workers): whoever else
+    opens it sees the questions but no answers, and a submission by a worker of another
+    enterprise, or by any other role, is refused (403) with nothing written."""
+    from safetrain.surveys.models import Response, Survey
+
+    for obj in world.of_kind("survey"):
+        survey = Survey.objects.get(pk=obj.values["pk"])
+        question = survey.questions.prefetch_related("options").first()
+        option = question.options.first()
+        for role in ROLES:
+            before = Response.objects.filter(survey=survey).count()
+            with transaction.atomic():
+                response = clients[role].post(
+                    f"/surveys/s/{survey.token}/", {f"q{question.pk}": [str(option.pk)]}
+                )
+                written = Response.objects.filter(survey=survey).count() - before
+                transaction.set_rollback(True)
+            assert response.status_code == 403, (role, obj, response.status_code)
+            assert written == 0, (role, obj)
+            page = response_text(clients[role].get(f"/surveys/s/{survey.token}/"))
+            assert "只有该企业在职的从业人员可以填写本问卷" in page, (role, obj)

@@ -5,9 +5,10 @@ and test factories.
 County A is 城区 (140502) with enterprises A1 and A2; county B is 高平市 (140581) with B1 and B2.
 The signed-in users (one per role) live in county A / enterprise A1. Every object carries
 `owner`: "A2" (another enterprise of the viewer's county), "B1" (an enterprise of the other
-county) or "B" (the other county itself), and `personal` when it belongs to one person or
-account (an attempt, a practice session, a study session, a notification), so that the
-matrix can tell, for each role, which objects are outside the viewer's jurisdiction
+county), "B" (the other county itself) or "A" (county A's bureau itself: its enforcement
+plan and draw, outside an enterprise's jurisdiction), and `personal` when it belongs to one
+person or account (an attempt, a practice session, a study session, a notification), so that
+the matrix can tell, for each role, which objects are outside the viewer's jurisdiction
 (see `foreign_for`). Each object lists `secrets`: text that shows it (names, masked ID numbers,
 titles, numbers) and that must never appear in a page or a response the viewer may not see.
 """
@@ -29,7 +30,7 @@ COUNTY_A, COUNTY_B = "140502", "140581"
 @dataclass(repr=False)
 class Obj:
     kind: str
-    owner: str  # "A2" | "B1" | "B"
+    owner: str  # "A2" | "B1" | "B" | "A" (county A's bureau itself: its plan, its draw)
     values: dict[str, str]  # URL / path / query parameter values naming the object
     secrets: list[str] = field(default_factory=list)
     personal: bool = False
@@ -50,6 +51,16 @@ POLICY_VISIBLE: dict[tuple[str, str, str], str] = {
     ("lesson", "county_admin", "*"): "a lesson is seen with its course (course_q)",
     ("lesson", "inspector", "*"): "a lesson is seen with its course (course_q)",
     ("bank", "trainer", "B"): "questions.selectors.bank_read_q: trainers read every region's bank",
+    # 一公开: a county's published draw is public to the enterprises of that county
+    # (docs/inspections.md "Who sees it"; inspections.selectors._draw_regions_q)
+    ("draw", "enterprise_admin", "A"): "a published draw is public to its county's enterprises",
+    # handbooks are the city's reference for a post, not an enterprise's or a county's
+    # (docs/handbooks.md "Authoring"): every role but the worker reads them, and city and county
+    # admins and trainers author any of them
+    **{
+        ("handbook", role, "*"): "handbooks are city-wide reference material (docs/handbooks.md)"
+        for role in ("county_admin", "enterprise_admin", "inspector", "trainer")
+    },
 }
 
 
@@ -63,6 +74,8 @@ def foreign_for(role: str, obj: Obj) -> bool:
         return False  # the whole city
     if obj.owner in ("B", "B1"):
         return True
+    if obj.owner == "A":  # county A's bureau: its admin and inspectors
+        return role not in ("county_admin", "inspector")
     # owner A2: inside county A, outside enterprise A1
     return role in ("enterprise_admin", "worker", "trainer")
 
@@ -134,6 +147,8 @@ def build_world() -> World:  # noqa: PLR0915 - one straight list of steps
     from safetrain.exams.services import attempt_start
     from safetrain.exams.tests.factories import make_bank as make_city_questions
     from safetrain.exams.tests.factories import make_exam
+    from safetrain.handbooks import services as handbooks
+    from safetrain.inspections import planning
     from safetrain.inspections import services as insp
     from safetrain.people.tests.factories import (
         make_employment,
@@ -145,7 +160,9 @@ def build_world() -> World:  # noqa: PLR0915 - one straight list of steps
     from safetrain.questions.practice import mock_exam_start, practice_start
     from safetrain.questions.tests.factories import make_bank, make_question
     from safetrain.regions.models import Region
+    from safetrain.rescue import services as rescue
     from safetrain.study.services import study_start
+    from safetrain.surveys import services as surveys
 
     t = today()
     start = dt.date(2020, 1, 1)
@@ -182,7 +199,7 @@ def build_world() -> World:  # noqa: PLR0915 - one straight list of steps
         ent = ents[tag]
         county_tag = "B" if tag == "B1" else "A"
         # (the credit code is not a secret: a 404 page may echo the path the viewer asked for)
-        add(Obj("enterprise", tag, {"credit_code": ent.credit_code}, [ent.name]))
+        add(Obj("enterprise", tag, {"credit_code": ent.credit_code, "pk": str(ent.pk)}, [ent.name]))
         id_numbers = {f"{tag}持证工": new_id_number(), f"{tag}无证工": new_id_number()}
         op = make_employment(
             make_person(name=f"{tag}持证工", id_number=id_numbers[f"{tag}持证工"]),
@@ -206,6 +223,7 @@ def build_world() -> World:  # noqa: PLR0915 - one straight list of steps
                         "uid": str(p.uid),
                         "id_number": id_numbers[p.name],
                         "credit_code": ent.credit_code,
+                        "reason": "核对身份信息",  # an unmasking's reason (form data)
                     },
                     [p.name, p.id_number_masked],
                 )
@@ -272,6 +290,14 @@ def build_world() -> World:  # noqa: PLR0915 - one straight list of steps
         )
         classes.roster_add(actor=admin, session=session, persons=[person])
         add(Obj("session", tag, {"pk": str(session.pk)}, [session.title]))
+        venue = classes.venue_add(
+            actor=admin,
+            session=session,
+            name=f"{tag}主课堂",
+            region=ent.region,
+            is_main=True,
+        )
+        add(Obj("venue", tag, {"pk": str(session.pk), "venue": str(venue.pk)}, [venue.name]))
         plan = classes.plan_create(actor=admin, enterprise=ent, year=t.year, title=f"{tag}年度计划")
         item = classes.plan_item_add(
             actor=admin,
@@ -293,6 +319,26 @@ def build_world() -> World:  # noqa: PLR0915 - one straight list of steps
             findings=f"{tag}检查发现",
         )
         add(Obj("inspection", tag, {"pk": str(inspection.pk)}, [f"{tag}检查发现"]))
+        # a published questionnaire on the inspection
+        survey = surveys.survey_create(
+            actor=inspector, inspection=inspection, title=f"{tag}培训效果问卷"
+        )
+        surveys.question_add(
+            actor=inspector,
+            survey=survey,
+            kind="single",
+            text=f"{tag}问卷题目",
+            options=["是", "否"],
+        )
+        surveys.survey_publish(actor=inspector, survey=survey)
+        add(
+            Obj(
+                "survey",
+                tag,
+                {"pk": str(survey.pk), "token": survey.token},
+                [survey.title, f"{tag}问卷题目"],
+            )
+        )
         order = insp.order_issue(
             actor=inspector,
             enterprise=ent,
@@ -304,6 +350,25 @@ def build_world() -> World:  # noqa: PLR0915 - one straight list of steps
             actor=inspector, order=order, amount="1000", basis="《安全生产法》第九十七条"
         )
         add(Obj("order", tag, {"pk": str(order.pk), "number": order.number}, [order.number]))
+        # an own rescue team of the enterprise with the operator as a member
+        team = rescue.team_create(
+            actor=admin,
+            enterprise=ent,
+            kind="part_time",
+            name=f"{tag}兼职救护队",
+            established_on=dt.date(2023, 1, 1),
+        )
+        member = rescue.member_add(
+            actor=admin, team=team, person=person, joined_on=dt.date(2023, 1, 2), duty="队长"
+        )
+        add(
+            Obj(
+                "rescue_team",
+                tag,
+                {"pk": str(team.pk), "member": str(member.pk)},
+                [team.name, person.name],
+            )
+        )
     # reminders: the certificates above are due for review in 30 days → notifications
     certificate_remind()
     for n in Notification.objects.select_related("recipient"):
@@ -337,5 +402,42 @@ def build_world() -> World:  # noqa: PLR0915 - one straight list of steps
     # another trainer's unpublished course (visible to its author and the bureaus only)
     draft = make_course(actor=others["trainer"], title="外县讲师未发布课程", published=False)
     add(Obj("course", "B", {"pk": str(draft.pk)}, [draft.title]))
+    # each county bureau's enforcement plan and a published draw from it (双随机、一公开): county A's
+    # (owner "A": outside the jurisdiction of the enterprise's trainer and worker) and county B's
+    bureaus = {
+        # (county A's plan holds A1 only: the draw is public to A1's admin, and names A1)
+        "A": (COUNTY_A, users["county_admin"], [ents["A1"]]),
+        "B": (COUNTY_B, others["county_admin"], [ents["B1"], ents["B2"]]),
+    }
+    for tag, (code, bureau_admin, members) in bureaus.items():
+        make_user("inspector", region=code)  # the roster needs two inspectors
+        eplan = planning.plan_create(
+            actor=bureau_admin,
+            region=code,
+            year=t.year,
+            title=f"{tag}县执法计划",
+            note=f"{tag}县执法计划内部备注",
+        )
+        planning.plan_enterprises_add(
+            actor=bureau_admin,
+            plan=eplan,
+            codes=[(n, e.credit_code) for n, e in enumerate(members, 1)],
+        )
+        # the plan's title is published with its draws (一公开: the draw page names the plan it
+        # was drawn from, for the county's enterprises too); its note is the bureau's own
+        secrets = [eplan.note] if tag == "A" else [eplan.title, eplan.note]
+        add(Obj("enforcement_plan", tag, {"pk": str(eplan.pk)}, secrets))
+        draw = planning.draw_publish(
+            actor=bureau_admin, region_code=code, count=1, seed=f"{tag}县种子7319", on=t
+        )
+        add(Obj("draw", tag, {"pk": str(draw.pk)}, [draw.seed]))
+    # a handbook (the city's reference for a post; authored here by county B's admin)
+    handbook = handbooks.handbook_create(
+        actor=others["county_admin"], sector="hazardous_chemicals", title="危化品应知应会手册"
+    )
+    hb_item = handbooks.item_add(
+        actor=others["county_admin"], handbook=handbook, title="危化品手册条目", body="储存要求"
+    )
+    add(Obj("handbook", "B", {"pk": str(handbook.pk), "item": str(hb_item.pk)}, []))
     own = {"enterprise": ents["A1"], "person": me.person, "enterprises": ents}
     return World(users=users, objects=objects, own=own)
