@@ -26,7 +26,7 @@ from safetrain.classes import selectors, services
 from safetrain.classes.forms import PlanForm, PlanItemForm, RosterAddForm, SessionForm, VenueForm
 from safetrain.classes.models import CheckInMethod, PlanItem, TrainingSession
 from safetrain.core.dates import today
-from safetrain.core.errors import NotAllowed, ServiceError
+from safetrain.core.errors import NotAllowed, ServiceError, add_to_form
 from safetrain.core.identifiers import InvalidIdentifier, normalize_id_number
 from safetrain.courses.selectors import course_list
 from safetrain.enterprises.selectors import enterprise_get_by_id, org_unit_paths
@@ -63,14 +63,6 @@ def _state(session: TrainingSession, now: dt.datetime) -> str:
     if now <= session.ends_at:
         return "current"
     return "ended"
-
-
-def _error(form: Any, exc: ServiceError) -> None:
-    for key in exc.fields:
-        if key in form.fields:
-            form.add_error(key, exc.message)
-            return
-    form.add_error(None, exc.message)
 
 
 # ----------------------------------------------------------------------------- sessions
@@ -119,7 +111,7 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
                 venue=data["venue"],
             )
         except ServiceError as exc:
-            _error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Session created. Now add the roster."))
             return redirect("classes:detail", pk=session.pk)
@@ -160,7 +152,7 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     address=data["address"],
                 )
             except ServiceError as exc:
-                _error(venue_form, exc)
+                add_to_form(venue_form, exc)
             else:
                 messages.success(request, _("Classroom %(name)s added.") % {"name": venue.name})
                 return redirect("classes:detail", pk=session.pk)
@@ -453,7 +445,7 @@ def plan_list_view(request: HttpRequest) -> HttpResponse:
                     title=form.cleaned_data["title"],
                 )
             except ServiceError as exc:
-                _error(form, exc)
+                add_to_form(form, exc)
             else:
                 return redirect("classes:plan", pk=plan.pk)
     return render(request, "classes/plan_list.html", {"plans": plans, "form": form})
@@ -513,7 +505,7 @@ def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     **extra,
                 )
             except ServiceError as exc:
-                _error(form, exc)
+                add_to_form(form, exc)
             else:
                 return redirect("classes:plan", pk=plan.pk)
     progress = selectors.plan_progress(plan.enterprise, plan.year, on)

@@ -45,3 +45,15 @@ class NotFound(ServiceError):
 class Conflict(ServiceError):
     code = "conflict"
     status = 409
+
+
+def add_to_form(form: Any, exc: ServiceError, field_map: dict[str, str] | None = None) -> None:
+    """Show a refused service call on a Django form: on the first field the error names (a
+    service field key such as ``members.0`` names the form field ``members``; ``field_map``
+    translates service keys to form fields where they differ), else as a non-field error."""
+    for key in exc.fields:
+        name = field_map.get(key) if field_map is not None else key.split(".")[0]
+        if name and name in form.fields:
+            form.add_error(name, exc.message)
+            return
+    form.add_error(None, exc.message)

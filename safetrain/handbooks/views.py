@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safetrain.core.errors import ServiceError
+from safetrain.core.errors import ServiceError, add_to_form
 from safetrain.handbooks import selectors, services
 from safetrain.handbooks.forms import HandbookForm, ItemForm
 from safetrain.handbooks.models import HandbookItem
@@ -27,15 +27,6 @@ READERS = ALL - {"worker"}
 
 def _viewer(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _error(form: ItemForm | HandbookForm, exc: ServiceError) -> None:
-    for key in exc.fields:
-        name = key.split(".")[0]
-        if name in form.fields:
-            form.add_error(name, exc.message)
-            return
-    form.add_error(None, exc.message)
 
 
 @roles_required(READERS)
@@ -57,7 +48,7 @@ def handbook_list_view(request: HttpRequest) -> HttpResponse:
                     description=data["description"],
                 )
             except ServiceError as exc:
-                _error(form, exc)
+                add_to_form(form, exc)
             else:
                 return redirect("handbooks:detail", pk=handbook.pk)
     return render(
@@ -90,7 +81,7 @@ def handbook_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     question_ids=form.question_ids(),
                 )
             except ServiceError as exc:
-                _error(form, exc)
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("Item added."))
                 return redirect("handbooks:detail", pk=handbook.pk)
@@ -128,7 +119,7 @@ def item_edit_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
                 question_ids=form.question_ids(),
             )
         except ServiceError as exc:
-            _error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Item saved."))
             return redirect("handbooks:detail", pk=pk)

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from safetrain.catalog.models import AreaType
 from safetrain.core.dates import parse_iso_date, today
-from safetrain.core.errors import ServiceError
+from safetrain.core.errors import ServiceError, add_to_form
 from safetrain.enterprises.models import Enterprise
 from safetrain.enterprises.selectors import enterprise_get
 from safetrain.people.models import Person, User
@@ -88,15 +88,6 @@ FIELD_MAP = {
 }
 
 
-def _form_error(form: Any, exc: ServiceError) -> None:
-    for key in exc.fields:
-        name = FIELD_MAP.get(key)
-        if name and name in form.fields:
-            form.add_error(name, exc.message)
-            return
-    form.add_error(None, exc.message)
-
-
 def _records_url(enterprise: Enterprise, tab: str) -> str:
     return reverse("records:enterprise_records", args=[enterprise.credit_code]) + f"?tab={tab}"
 
@@ -150,7 +141,7 @@ def training_add(request: HttpRequest) -> HttpResponse:
                     source="web",
                 )
             except ServiceError as exc:
-                _form_error(form, exc)
+                add_to_form(form, exc, FIELD_MAP)
             else:
                 messages.success(request, f"已登记 {len(rows)} 条培训记录")
                 if is_enterprise:
@@ -181,7 +172,7 @@ def exam_add(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
             )
         except ServiceError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc, FIELD_MAP)
         else:
             messages.success(request, "已登记考试成绩")
             return redirect(_records_url(enterprise, "exams"))
@@ -205,7 +196,7 @@ def violation_add(request: HttpRequest) -> HttpResponse:
                 text=data["text"],
             )
         except ServiceError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc, FIELD_MAP)
         else:
             messages.success(request, "已登记三违记录")
             return redirect(_records_url(enterprise, "violations"))
@@ -229,7 +220,7 @@ def drill_add(request: HttpRequest) -> HttpResponse:
                 participants=data["participants"],
             )
         except ServiceError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc, FIELD_MAP)
         else:
             messages.success(request, "已登记应急演练")
             return redirect(_records_url(enterprise, "drills"))
@@ -260,7 +251,7 @@ def incident_add(request: HttpRequest) -> HttpResponse:
                     text=data["text"],
                 )
             except ServiceError as exc:
-                _form_error(form, exc)
+                add_to_form(form, exc, FIELD_MAP)
             else:
                 messages.success(request, "已登记事故/隐患")
                 return redirect(_records_url(enterprise, "incidents"))

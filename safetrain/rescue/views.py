@@ -5,7 +5,7 @@ drills. Thin: selectors and services decide; outside the scope is 404."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safetrain.core.dates import parse_iso_date, today
-from safetrain.core.errors import NotAllowed, NotFound, ServiceError
+from safetrain.core.errors import NotAllowed, NotFound, ServiceError, add_to_form
 from safetrain.core.identifiers import InvalidIdentifier, normalize_id_number
 from safetrain.enterprises.selectors import enterprise_get_by_id
 from safetrain.people.models import User
@@ -36,15 +36,6 @@ def _on(request: HttpRequest) -> dt.date:
         return parse_iso_date(request.GET.get("on", "")) if request.GET.get("on") else today()
     except ValueError:
         return today()
-
-
-def _error(form: Any, exc: ServiceError) -> None:
-    for key in exc.fields:
-        name = key.split(".")[0]
-        if name in form.fields:
-            form.add_error(name, exc.message)
-            return
-    form.add_error(None, exc.message)
 
 
 @roles_required(SCOPED)
@@ -80,7 +71,7 @@ def enterprise_view(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 team = services.team_create(actor=viewer, enterprise=enterprise, **data)
             except ServiceError as exc:
-                _error(form, exc)
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("Rescue team saved."))
                 return redirect("rescue:team", pk=team.pk)
@@ -180,7 +171,7 @@ def _post(
                 joined_on=data["joined_on"],
             )
         except ServiceError as exc:
-            _error(member_form, exc)
+            add_to_form(member_form, exc)
             return False
         messages.success(request, _("%(name)s added to the team.") % {"name": person.name})
         return True
@@ -192,7 +183,7 @@ def _post(
         try:
             services.qualification_add(actor=viewer, member=member, **data)
         except ServiceError as exc:
-            _error(qual_form, exc)
+            add_to_form(qual_form, exc)
             return False
         messages.success(request, _("Qualification saved."))
         return True
@@ -210,7 +201,7 @@ def _post(
                 participant_count=data["participant_count"],
             )
         except ServiceError as exc:
-            _error(drill_form, exc)
+            add_to_form(drill_form, exc)
             return False
         messages.success(request, _("Drill recorded."))
         return True
