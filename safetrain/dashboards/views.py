@@ -22,7 +22,7 @@ from safetrain.core import dates
 from safetrain.core.dates import parse_iso_date
 from safetrain.core.errors import NotAllowed, NotFound, ServiceError
 from safetrain.dashboards import charts, notices, person_pdf
-from safetrain.dashboards.selectors import RATES, Dashboard, dashboard_get
+from safetrain.dashboards.selectors import RATES, Dashboard, Unit, dashboard_get
 from safetrain.dashboards.tables import CHARTS, drill_html, table, workbook
 from safetrain.people.models import User
 from safetrain.people.selectors import person_get
@@ -87,6 +87,20 @@ def _href(code: str, on: dt.date) -> str:
     return reverse("dashboards:dashboard", args=[code]) + "?" + urlencode({"on": on.isoformat()})
 
 
+# a county at city scale has some 300 enterprises: a chart of 300 bars reads on no projector
+CHART_CHILDREN = 20
+
+
+def chart_children(children: list[Unit], limit: int = CHART_CHILDREN) -> list[Unit]:
+    """The units the level-below chart draws: all of them up to `limit`, else the `limit` with
+    the most people (in their original order); the table under the chart lists every unit."""
+    if len(children) <= limit:
+        return list(children)
+    keep = sorted(children, key=lambda u: (-u.counts.population, u.code))[:limit]
+    chosen = {u.code for u in keep}
+    return [u for u in children if u.code in chosen]
+
+
 @roles_required(SCOPED)
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     on = _on(request)
@@ -118,8 +132,9 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             _href(u.code, on),
         )
 
+    charted = chart_children(dash.children)
     child_bars = charts.bar_chart(
-        [unit_bar(u) for u in dash.children],
+        [unit_bar(u) for u in charted],
         maximum=100,
         title=_("Allowed to work, level below"),
     )
@@ -139,6 +154,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "finding_bars": finding_bars,
             "cert_bars": cert_bars,
             "child_bars": child_bars,
+            "children_charted": len(charted),
             "bottom_bars": bottom_bars,
             "trend_chart": trend_chart,
             "forms_chart": forms_chart,
