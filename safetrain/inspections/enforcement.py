@@ -15,6 +15,7 @@ the amount. Verify against the official text before citing in a real decision.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 UNCERTIFIED = "uncertified"
 MISMATCH = "mismatch"
@@ -54,8 +55,21 @@ def group_of(code: str) -> str | None:
     return ORDER_CODES.get(code)
 
 
-def suggested_basis(codes: list[str]) -> str:
+def needed_cert_types(detail: dict[str, Any]) -> set[str]:
+    """The certificate types a CERT_* finding's detail asks for (one requirement, or several
+    under "requirements"): special_operation and/or safety_management."""
+    reqs = detail.get("requirements") or [detail]
+    return {str(r["needed_type"]) for r in reqs if isinstance(r, dict) and r.get("needed_type")}
+
+
+def suggested_basis(codes: list[str], cert_types: set[str] | None = None) -> str:
+    """The provision to suggest for a penalty on an order with these finding codes: (七) for a
+    special operator without the right certificate, (二) when the only certificates missing are
+    the safety-management qualification of a principal or safety manager (cert_types, from the
+    findings' details), (三) for training."""
     groups = {ORDER_CODES.get(c) for c in codes}
     if groups & {UNCERTIFIED, MISMATCH}:
+        if cert_types and cert_types <= {"safety_management"}:
+            return BASIS_MANAGEMENT
         return BASIS_SPECIAL_OPERATION
     return BASIS_TRAINING

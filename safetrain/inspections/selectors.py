@@ -364,3 +364,24 @@ def planned_inspections(*, viewer: User) -> QuerySet[Inspection]:
     if effective_role(viewer) == "inspector":
         qs = qs.filter(assigned=viewer)
     return qs.order_by("date", "id")
+
+
+def order_cert_types(order: CorrectionOrder) -> set[str]:
+    """The certificate types the order's CERT_* items asked for on the day of issue (from the
+    compliance engine's findings), so the penalty form can suggest 第九十七条第（二）项 for a
+    missing safety-management qualification and 第（七）项 for a special operator."""
+    from safetrain.compliance.engine import evaluate_persons
+    from safetrain.inspections.enforcement import MISMATCH, UNCERTIFIED, group_of, needed_cert_types
+
+    wanted: dict[int, set[str]] = {}
+    for person_id, code in order.items.values_list("person_id", "code"):
+        if group_of(code) in {UNCERTIFIED, MISMATCH}:
+            wanted.setdefault(person_id, set()).add(code)
+    types: set[str] = set()
+    if not wanted:
+        return types
+    for person_id, ev in evaluate_persons(sorted(wanted), order.issued_on):
+        for finding in ev.findings:
+            if finding.code in wanted[person_id]:
+                types |= needed_cert_types(finding.detail)
+    return types

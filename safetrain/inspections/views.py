@@ -395,7 +395,10 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "penalties": list(order.penalties.all()),
             "may_oversee": _may_oversee(viewer),
             "bases": enforcement.BASES,
-            "basis": enforcement.suggested_basis([i.code for i in items]),
+            "basis": enforcement.suggested_basis(
+                [i.code for i in items],
+                selectors.order_cert_types(order) if _may_oversee(viewer) else None,
+            ),
             "today": dates.today().isoformat(),
         },
     )

@@ -257,3 +257,37 @@ def test_pages_in_english_after_switching(world):
     assert "Correction orders" in html and "Deadline" in html and "整改期限" not in html
     html = c.get(reverse("inspections:calendar")).content.decode()
     assert "County implementation plans (due 2024-10-15)" in html
+
+
+def test_suggested_penalty_basis_follows_the_missing_certificate(world):
+    """第九十七条: (七) for a special operator without his certificate; (二) when the only
+    certificate missing is a principal's safety-management qualification (high-risk sector)."""
+    from safetrain.inspections.enforcement import (
+        BASIS_MANAGEMENT,
+        BASIS_SPECIAL_OPERATION,
+        BASIS_TRAINING,
+        suggested_basis,
+    )
+
+    c = client_for(world, "county")
+    operators = _order(world)
+    page = c.get(reverse("inspections:order", args=[operators.pk]))
+    assert page.context["basis"] == BASIS_SPECIAL_OPERATION
+    boss = make_employment(
+        make_person(name="矿长"), world["a"], start=dt.date(2020, 1, 1), role="principal"
+    ).person
+    order = services.order_issue(
+        actor=None,
+        enterprise=world["a"],
+        items=[(boss.pk, "CERT_MISSING")],
+        deadline=world["today"] + dt.timedelta(days=10),
+    )
+    page = c.get(reverse("inspections:order", args=[order.pk]))
+    assert page.context["basis"] == BASIS_MANAGEMENT
+    assert BASIS_MANAGEMENT in page.content.decode()
+    # pure rule: a mix, or no detail, keeps (七); training findings give (三)
+    assert suggested_basis(["CERT_MISSING"], {"safety_management", "special_operation"}) == (
+        BASIS_SPECIAL_OPERATION
+    )
+    assert suggested_basis(["CERT_MISSING"]) == BASIS_SPECIAL_OPERATION
+    assert suggested_basis(["PREJOB_TRAINING_MISSING"]) == BASIS_TRAINING
