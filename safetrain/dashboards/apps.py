@@ -11,7 +11,7 @@ class DashboardsConfig(AppConfig):
         from safetrain.dashboards import stats
         from safetrain.web.archive import archive_sections
 
-        events.subscribe_persons(stats.persons_changed)
+        events.subscribe_persons_dated(stats.persons_changed)
         events.subscribe_enterprises(stats.enterprise_changed)
         from safetrain.dashboards.person_pdf import archive_pdf_section
 

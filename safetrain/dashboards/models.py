@@ -55,9 +55,12 @@ class Stamp(models.Model):
         "enterprises.Enterprise", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     seq = models.BigIntegerField(db_index=True)
+    # the earliest day the changes not yet folded into every cached Day can affect (None: any
+    # day); a cached Day before it needs no refresh for this enterprise (stats._stamp)
+    since = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} seq={self.seq}"
+        return f"{self.enterprise_id} seq={self.seq} since={self.since}"
 
 
 class Notice(models.Model):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Min, Q, Sum
 
 from safetrain.certificates.selectors import ledger
 from safetrain.compliance.domain import IN_POST
@@ -101,21 +101,44 @@ class Counts:
 # --------------------------------------------------------------------------- invalidation
 
 
-def _stamp(enterprise_ids: Iterable[int]) -> None:
+def _stamp(enterprise_ids: Iterable[int], since: dt.date | None = None) -> None:
+    """Stamp these enterprises with a new sequence number and the earliest day the change can
+    affect. An enterprise's earlier stamp that some cached Day has not folded in yet keeps its
+    own reach (the earlier of the two days; None wins); one that every Day has folded in is
+    simply replaced, so one backdated change does not make every later change look backdated."""
     ids = sorted(set(enterprise_ids))
     if not ids:
         return
     seq = (Stamp.objects.aggregate(m=Max("seq"))["m"] or 0) + 1
+    folded = Day.objects.aggregate(m=Min("seq"))["m"]
+    old: dict[int, tuple[int, dt.date | None]] = {}
+    for i in range(0, len(ids), CHUNK):
+        old.update(
+            (e, (s, d))
+            for e, s, d in Stamp.objects.filter(enterprise_id__in=ids[i : i + CHUNK]).values_list(
+                "enterprise_id", "seq", "since"
+            )
+        )
+
+    def reach(eid: int) -> dt.date | None:
+        prior = old.get(eid)
+        if prior is None or (folded is not None and prior[0] <= folded):
+            return since
+        if since is None or prior[1] is None:
+            return None
+        return min(since, prior[1])
+
     Stamp.objects.bulk_create(
-        [Stamp(enterprise_id=e, seq=seq) for e in ids],
+        [Stamp(enterprise_id=e, seq=seq, since=reach(e)) for e in ids],
         update_conflicts=True,
         unique_fields=["enterprise"],
-        update_fields=["seq"],
+        update_fields=["seq", "since"],
     )
 
 
-def persons_changed(person_ids: list[int]) -> None:
-    """An input of these persons changed: every enterprise they were ever employed at."""
+def persons_changed(person_ids: list[int], since: dt.date | None = None) -> None:
+    """An input of these persons changed (from day `since` on; None: any day): every
+    enterprise they were ever employed at."""
     if Day.objects.exists():
         ids: set[int] = set()
         for i in range(0, len(person_ids), CHUNK):  # bounded IN lists (SQLite's variable limit)
@@ -124,7 +147,7 @@ def persons_changed(person_ids: list[int]) -> None:
                 .values_list("enterprise_id", flat=True)
                 .distinct()
             )
-        _stamp(ids)
+        _stamp(ids, since)
 
 
 def enterprise_changed(enterprise_id: int) -> None:
@@ -236,7 +259,7 @@ def ensure_days(ons: Sequence[dt.date], *, certs: dt.date | None = None) -> dict
     seq = current_seq()
     stale_from = min((d.seq for d in days.values()), default=seq)
     stamps = (
-        list(Stamp.objects.filter(seq__gt=stale_from).values_list("enterprise_id", "seq"))
+        list(Stamp.objects.filter(seq__gt=stale_from).values_list("enterprise_id", "seq", "since"))
         if days and stale_from < seq
         else []
     )
@@ -246,7 +269,10 @@ def ensure_days(ons: Sequence[dt.date], *, certs: dt.date | None = None) -> dict
             days[on] = _compute(on, seq, certs=on == certs or _set_based(on))
         else:
             if day.seq < seq:
-                _refresh(day, sorted({e for e, s in stamps if s > day.seq}), seq)
+                # only the enterprises whose changes reach this day (a record dated after it
+                # changes nothing on it: the engine counts records dated on or before the day)
+                dirty = {e for e, s, d in stamps if s > day.seq and (d is None or d <= on)}
+                _refresh(day, sorted(dirty), seq)
             if on == certs and not day.has_certs:
                 _fill_certs(day)
     return days

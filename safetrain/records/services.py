@@ -285,7 +285,7 @@ def training_record_add(
     with transaction.atomic():
         record = TrainingRecord.objects.create(**values)
         log_objects("added", [record])
-        events.person_changed(record.person_id)
+        events.person_changed(record.person_id, since=record.date)
         return record
 
 
@@ -333,7 +333,7 @@ def training_session_add(
     with transaction.atomic():
         created = [TrainingRecord.objects.create(**values) for values in rows]
         log_objects("added", created)
-        events.persons_changed(r.person_id for r in created)
+        events.persons_changed((r.person_id for r in created), since=min(r.date for r in created))
         return created
 
 
@@ -398,7 +398,7 @@ def exam_result_add(
     with transaction.atomic():
         result = ExamResult.objects.create(**values)
         log_objects("added", [result])
-        events.person_changed(result.person_id)
+        events.person_changed(result.person_id, since=result.date)
         return result
 
 
@@ -429,7 +429,7 @@ def violation_record(
     with transaction.atomic():
         violation = Violation.objects.create(**values)
         log_objects("added", [violation])
-        events.person_changed(violation.person_id)
+        events.person_changed(violation.person_id, since=violation.date)
         return violation
 
 

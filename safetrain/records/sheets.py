@@ -340,9 +340,13 @@ def _insert(
     who = fields.index("person_id") if "person_id" in fields else None
     ent = fields.index("enterprise_id") if who is None and "enterprise_id" in fields else None
     touched: set[int] = set()
+    when = fields.index("date") if "date" in fields else None
+    earliest: dt.date | None = None  # the earliest record date: no day before it changes
     before = max_pk(model)  # the record log reads the new rows back (docs/archive.md)
     with connection.cursor() as cursor:
         for row in rows:
+            if when is not None and (earliest is None or row[when] < earliest):
+                earliest = row[when]
             if who is not None and row[who] is not None:
                 touched.add(row[who])
             elif ent is not None and row[ent] is not None:
@@ -358,7 +362,7 @@ def _insert(
             count += len(batch)
     log_inserted_after("added", model, before, created_at=constants[0], using=using)
     if who is not None:
-        events.persons_changed(touched)
+        events.persons_changed(touched, since=earliest)
     else:
         for enterprise_id in sorted(touched):
             events.enterprise_changed(enterprise_id)
