@@ -100,6 +100,12 @@ def test_worker_pages_on_a_phone_have_no_csp_violations(phone_page, live_server)
         phone_page.wait_for_load_state("networkidle")
     screenshot(phone_page, "security-page-phone")
     assert violations == []
+    # one header row on a phone: account security is reached through the menu
+    phone_page.goto(f"{base}/me/")
+    assert not phone_page.get_by_test_id("security-link").is_visible()
+    phone_page.click("details.nav-phone summary")
+    phone_page.get_by_test_id("security-link-phone").click()
+    phone_page.wait_for_url(f"{base}/auth/")
 
 
 def test_an_injected_inline_script_is_refused_and_reported(page, live_server):
