@@ -272,6 +272,7 @@ def register_routers() -> None:
         ("safetrain.exams.api", "/"),
         ("safetrain.classes.api", "/"),
         ("safetrain.audit.api", "/"),
+        ("safetrain.accounts.api", "/"),
         ("safetrain.rescue.api", "/rescue"),
     ]:
         try:

@@ -334,3 +334,27 @@ def reset_redeem(*, request: HttpRequest | None, identifier: str, code: str, pas
     throttle_clear(key)
     sign_out_everywhere(user=user)
     return user
+
+
+def api_sign_out(*, request: HttpRequest) -> dict[str, Any]:
+    """`POST /api/v1/auth/sign-out`: a client signing out through the API. With a bearer token,
+    that token is revoked at once (the caller's other tokens, other devices, stay); with the web
+    session, the session ends as at `POST /logout/`. Either way `user_logged_out` is sent, so the
+    audit log records the sign-out."""
+    from django.contrib.auth import logout
+    from django.contrib.auth.signals import user_logged_out
+
+    user = request.user
+    if not isinstance(user, User):  # the API's authentication let only signed-in users in
+        raise NotAllowed("请先登录")
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        digest = hashlib.sha256(token.strip().encode()).hexdigest()
+        revoked = ApiToken.objects.filter(key_hash=digest, user=user, revoked=False).update(
+            revoked=True
+        )
+        user_logged_out.send(sender=type(user), request=request, user=user)
+        return {"signed_out": True, "tokens_revoked": revoked}
+    logout(request)
+    return {"signed_out": True, "tokens_revoked": 0}
