@@ -31,11 +31,7 @@ class ThrottledIdentityBackend(IdentityBackend):
         if is_locked(key):
             User().set_password(password)  # the same work as a real check
             return None
-        if user is None:
-            User().set_password(password)
+        found = self.check(user, password)
+        if found is None:
             throttle_fail(key)
-            return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
-        throttle_fail(key)
-        return None
+        return found

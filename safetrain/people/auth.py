@@ -54,13 +54,18 @@ class IdentityBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> Any:
-        from safetrain.people.models import User
 
         if not username or password is None:
             return None
-        user = resolve_account(username)
+        return self.check(resolve_account(username), password)
+
+    def check(self, user: Any, password: str) -> Any:
+        """The account if the password is its own and it may sign in, else None; the same work
+        whether or not the account exists."""
+        from safetrain.people.models import User
+
         if user is None:
-            User().set_password(password)  # same work whether or not the account exists
+            User().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
