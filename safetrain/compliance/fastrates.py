@@ -134,10 +134,15 @@ FROM per
     )
 
 
-def _ctes(policy: Policy, scope: str) -> str:
+def _ctes(policy: Policy, scope: str, *, full: bool = False) -> str:
     """The WITH clause: `per` holds one row per person in post on %(d)s in the scope (a SQL
     condition on e = employment, n = enterprise), with the rate flags, one flag per blocking
-    finding code, and the count of needed certificates per ledger state."""
+    finding code, and the count of needed certificates per ledger state.
+
+    ``full`` (the set-based recompute, ``status_sql``): `act` holds each person's active
+    employment on D (the earliest started, as the engine takes it) with an `away` flag for a
+    leave covering D, `pop` the ones in post, and `per` also the person id and a flag for
+    every other person code (CERT_PENDING, the two due-soon codes and the three hours codes)."""
     t = _tables()
     f = _dialect()
     n = policy.numbers
@@ -153,18 +158,41 @@ def _ctes(policy: Policy, scope: str) -> str:
         f"x.date <= %(d)s AND x.purpose <> 'practice' AND x.id NOT IN "
         f"(SELECT supersedes_id FROM {t['exam']} WHERE supersedes_id IS NOT NULL)"
     )
-    return f"""
-WITH
+    away = (
+        f"EXISTS (SELECT 1 FROM {t['leave']} lv WHERE lv.employment_id = e.id "
+        f"AND lv.start_date <= %(d)s AND (lv.end_date IS NULL OR lv.end_date >= %(d)s))"
+    )
+    if full:
+        population = f"""
+act AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT e.id, e.person_id, e.enterprise_id, e.role_category AS role, e.start_date,
+               e.employment_form AS form, s.high_risk,
+               CASE WHEN {away} THEN 1 ELSE 0 END AS away,
+               row_number() OVER (PARTITION BY e.person_id ORDER BY e.start_date, e.id) AS rn
+        FROM {t["employment"]} e JOIN {t["enterprise"]} n ON n.id = e.enterprise_id
+        JOIN {t["sector"]} s ON s.code = n.sector_id
+        WHERE e.start_date <= %(d)s AND (e.end_date IS NULL OR e.end_date >= %(d)s) {scope}
+    ) a0 WHERE rn = 1
+),
+pop AS MATERIALIZED (
+    SELECT id, person_id, enterprise_id, role, start_date, form, high_risk FROM act
+    WHERE away = 0
+),"""
+    else:
+        population = f"""
 pop AS MATERIALIZED (
     SELECT e.id, e.person_id, e.enterprise_id, e.role_category AS role, e.start_date,
            e.employment_form AS form, s.high_risk
     FROM {t["employment"]} e JOIN {t["enterprise"]} n ON n.id = e.enterprise_id
     JOIN {t["sector"]} s ON s.code = n.sector_id
     WHERE e.start_date <= %(d)s AND (e.end_date IS NULL OR e.end_date >= %(d)s) {scope}
-      AND NOT EXISTS (
-        SELECT 1 FROM {t["leave"]} lv WHERE lv.employment_id = e.id AND lv.start_date <= %(d)s
-        AND (lv.end_date IS NULL OR lv.end_date >= %(d)s))
-),
+      AND NOT {away}
+),"""
+    exp_win, rev_win = n.cert_expiry_window_days, n.cert_review_window_days
+    return f"""
+WITH
+{population}
 cur_post AS (
     SELECT employment_id, op FROM (
         SELECT p.employment_id, NULLIF(p.operation_id, '') AS op,
@@ -183,7 +211,7 @@ req AS MATERIALIZED (
                 THEN 1 ELSE 0 END
     FROM pop WHERE high_risk AND role IN ('principal', 'deputy', 'safety_manager')
 ),
-best AS (
+best AS MATERIALIZED (
     SELECT * FROM (
         SELECT r.person_id, r.ctype, r.op AS rop, h.id, h.valid_until, h.review_due,
                row_number() OVER (PARTITION BY r.person_id, r.ctype, r.op
@@ -194,15 +222,15 @@ best AS (
         WHERE NOT h.revoked) b0
     WHERE rk = 1
 ),
-later AS (
-    SELECT certificate_id, cleared_due FROM (
-        SELECT certificate_id, cleared_due,
-               row_number() OVER (PARTITION BY certificate_id ORDER BY passed_on) AS rn
-        FROM {t["review"]} WHERE passed_on > %(d)s
-          AND certificate_id IN (SELECT id FROM best)) l0
-    WHERE rn = 1
+due AS MATERIALIZED (
+    -- the review due date in force on D: the cleared_due of the first review passed after D
+    -- (a review moves the certificate's review_due on), else the certificate's own
+    SELECT b.person_id, b.ctype, b.rop, b.id, b.valid_until,
+           COALESCE((SELECT rv.cleared_due FROM {t["review"]} rv WHERE rv.certificate_id = b.id
+                     AND rv.passed_on > %(d)s ORDER BY rv.passed_on LIMIT 1), b.review_due) AS due
+    FROM best b
 ),
-req_state AS (
+req_state AS MATERIALIZED (
     SELECT r.person_id, r.has_post,
         CASE
             WHEN NOT EXISTS (SELECT 1 FROM {t["certificate"]} h WHERE h.person_id = r.person_id
@@ -215,21 +243,22 @@ req_state AS (
                 THEN 'mismatch'
             WHEN b.id IS NULL THEN 'revoked'
             WHEN b.valid_until < %(d)s THEN 'expired'
-            WHEN (CASE WHEN l.certificate_id IS NOT NULL THEN l.cleared_due
-                       ELSE b.review_due END) < %(d)s
-                THEN 'review_overdue'
-            WHEN (CASE WHEN l.certificate_id IS NOT NULL THEN l.cleared_due
-                       ELSE b.review_due END) <= {f["plus_days"]("%(d)s", REVIEW_WINDOW)}
+            WHEN b.due < %(d)s THEN 'review_overdue'
+            WHEN b.due <= {f["plus_days"]("%(d)s", REVIEW_WINDOW)}
                 THEN 'review_due_soon'
             WHEN b.valid_until <= {f["plus_days"]("%(d)s", EXPIRY_WINDOW)} THEN 'expiring_soon'
             ELSE 'valid'
         END AS state,
-        CASE WHEN b.id IS NOT NULL AND (CASE WHEN l.certificate_id IS NOT NULL
-                  THEN l.cleared_due ELSE b.review_due END) < %(d)s THEN 1 ELSE 0 END AS overdue
+        CASE WHEN b.id IS NOT NULL AND b.due < %(d)s THEN 1 ELSE 0 END AS overdue,
+        -- the due-soon codes of certificates.matching.evaluate_requirement, with the policy's
+        -- windows: expiry when not expired, review when not overdue (also on an expired one)
+        CASE WHEN b.id IS NOT NULL AND b.valid_until >= %(d)s
+             AND b.valid_until <= {f["plus_days"]("%(d)s", exp_win)} THEN 1 ELSE 0 END AS soon_exp,
+        CASE WHEN b.id IS NOT NULL AND b.due >= %(d)s
+             AND b.due <= {f["plus_days"]("%(d)s", rev_win)} THEN 1 ELSE 0 END AS soon_rev
     FROM req r
-    LEFT JOIN best b ON b.person_id = r.person_id AND b.ctype = r.ctype
+    LEFT JOIN due b ON b.person_id = r.person_id AND b.ctype = r.ctype
          AND b.rop {f["same"]} r.op
-    LEFT JOIN later l ON l.certificate_id = b.id
 ),
 certs AS (
     SELECT person_id,
@@ -241,6 +270,9 @@ certs AS (
            MAX(CASE WHEN state = 'mismatch' THEN 1 ELSE 0 END) AS c_mismatch,
            MAX(CASE WHEN state IN ('revoked', 'expired') THEN 1 ELSE 0 END) AS c_expired,
            MAX(overdue) AS c_overdue,
+           MAX(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) AS c_pending,
+           MAX(soon_exp) AS c_soon_exp,
+           MAX(soon_rev) AS c_soon_rev,
            SUM(CASE WHEN has_post = 1 AND state = 'valid' THEN 1 ELSE 0 END) AS l_valid,
            SUM(CASE WHEN has_post = 1 AND state = 'review_due_soon' THEN 1 ELSE 0 END) AS l_review_due_soon,
            SUM(CASE WHEN has_post = 1 AND state = 'expiring_soon' THEN 1 ELSE 0 END) AS l_expiring_soon,
@@ -319,8 +351,9 @@ ablock AS (
        OR NOT EXISTS (SELECT 1 FROM {t["exam"]} x WHERE {ex_ok} AND x.person_id = c.person_id
                       AND x.purpose = 'mgmt_assessment' AND x.passed AND x.date >= c.a)
 ),
+{_hours_cte(policy, t, tr_ok) if full else ""}
 per AS (
-    SELECT pop.enterprise_id, pop.form,
+    SELECT pop.enterprise_id, pop.form,{_full_columns() if full else ""}
         CASE WHEN EXISTS (SELECT 1 FROM {t["training"]} t WHERE {tr_ok}
                           AND t.person_id = pop.person_id AND t.date >= %(jan1)s)
              THEN 1 ELSE 0 END AS covered,
@@ -359,8 +392,60 @@ per AS (
     LEFT JOIN rblock rb ON rb.person_id = pop.person_id
     LEFT JOIN tblock tb ON tb.person_id = pop.person_id
     LEFT JOIN ablock ab ON ab.person_id = pop.person_id
+    {"LEFT JOIN hrs ON hrs.person_id = pop.person_id" if full else ""}
 )
 """
+
+
+def _hours_case(policy: Policy, which: str) -> str:
+    """The hours of the policy's table for pop's sector group and role (rules.base.hours_for)."""
+
+    def by_role(group: str) -> str:
+        whens = " ".join(
+            f"WHEN '{role}' THEN {float(getattr(hours, which))}"
+            for (g, role), hours in sorted(policy.hours_table.items())
+            if g == group
+        )
+        return f"CASE pop.role {whens} END"
+
+    return f"CASE WHEN pop.high_risk THEN {by_role('high_risk')} ELSE {by_role('other')} END"
+
+
+def _hours_cte(policy: Policy, t: dict[str, str], tr_ok: str) -> str:
+    """`hrs`: the three hours codes of every person in post (rules.person InitialHoursRule,
+    AnnualPendingRule, AnnualShortRule): lifetime `initial` hours of a manager, this year's
+    hours (1 Jan – D) of a person employed before 1 Jan, last year's of one employed before
+    last 1 Jan when last year is judged (%(short_on)s)."""
+
+    def hours(cond: str) -> str:
+        return (
+            f"ROUND(COALESCE((SELECT SUM(t.hours) FROM {t['training']} t WHERE {tr_ok} "
+            f"AND t.person_id = pop.person_id AND {cond}), 0), 1)"
+        )
+
+    annual = _hours_case(policy, "annual")
+    return f"""hrs AS MATERIALIZED (
+    SELECT pop.person_id,
+        CASE WHEN pop.role IN ('principal', 'deputy', 'safety_manager')
+             AND {hours("t.kind = 'initial'")} < {_hours_case(policy, "initial")}
+             THEN 1 ELSE 0 END AS initial_short,
+        CASE WHEN pop.start_date < %(jan1)s AND {hours("t.date >= %(jan1)s")} < {annual}
+             THEN 1 ELSE 0 END AS annual_pending,
+        CASE WHEN %(short_on)s = 1 AND pop.start_date < %(jan1_prev)s
+             AND {hours("t.date >= %(jan1_prev)s AND t.date < %(jan1)s")} < {annual}
+             THEN 1 ELSE 0 END AS annual_short
+    FROM pop
+),"""
+
+
+def _full_columns() -> str:
+    return """ pop.person_id,
+        COALESCE(c.c_pending, 0) AS "CERT_PENDING",
+        COALESCE(c.c_soon_exp, 0) AS "CERT_EXPIRING_SOON",
+        COALESCE(c.c_soon_rev, 0) AS "CERT_REVIEW_DUE_SOON",
+        COALESCE(hrs.initial_short, 0) AS "INITIAL_HOURS_SHORT",
+        COALESCE(hrs.annual_pending, 0) AS "ANNUAL_HOURS_PENDING",
+        COALESCE(hrs.annual_short, 0) AS "ANNUAL_HOURS_SHORT","""
 
 
 def rates_counts(
@@ -428,7 +513,91 @@ def _params(
     return {
         "d": day(on),
         "jan1": day(dt.date(on.year, 1, 1)),
+        "jan1_prev": day(dt.date(on.year - 1, 1, 1)),
+        "short_on": 1 if on.year - 1 >= policy.numbers.history_cutoff.year else 0,
         "cutoff": day(policy.numbers.history_cutoff),
         "region": region,
         "ent": enterprise_id,
     }
+
+
+# ------------------------------------------------------------------ the set-based recompute
+
+
+def status_sql_applies(policy: Policy) -> bool:
+    """The set-based recompute implements exactly the person codes of policy.PERSON_CODES with
+    the blocking set of SQL_BLOCKING; any other policy is recomputed person by person."""
+    from safetrain.compliance.policy import ENTERPRISE_CODES, PERSON_CODES
+
+    return rates_sql_applies(policy) and set(policy.findings) - set(ENTERPRISE_CODES) == set(
+        PERSON_CODES
+    )
+
+
+def _json_codes(codes: tuple[str, ...]) -> str:
+    """A SQL expression for the JSON list of the flagged codes of `per`, in the given order,
+    written as json.dumps writes it (the text JSONField stores on SQLite): ["A", "B"]."""
+    parts = " || ".join(f"CASE WHEN per.\"{c}\" = 1 THEN ', \"{c}\"' ELSE '' END" for c in codes)
+    return f"('[' || substr({parts}, 3) || ']')"
+
+
+def status_sql(policy: Policy) -> str:
+    """INSERT … SELECT … ON CONFLICT: every person's PersonStatus row for %(d)s in one statement
+    (status, enterprise, may_work, codes, blocking codes and the four rate flags). Findings are
+    written as [] for a person without findings and NULL otherwise: their remedies and details
+    are computed when someone asks (selectors: a NULL row is evaluated from the records).
+    Parameters: those of _params, plus %(version)s and %(now)s."""
+    from safetrain.compliance.models import PersonStatus
+    from safetrain.compliance.policy import PERSON_CODES
+    from safetrain.people.models import Person
+
+    q = connection.ops.quote_name
+    blocking = tuple(c for c in PERSON_CODES if policy.findings[c].blocking)
+    codes, blocked = _json_codes(PERSON_CODES), _json_codes(blocking)
+    json_cast = (lambda e: f"CAST({e} AS jsonb)") if connection.vendor == "postgresql" else str
+
+    def flag(col: str) -> str:
+        return f"(COALESCE(per.{col}, 0) = 1)"
+
+    columns = {
+        "person_id": "p.id",
+        "as_of": "%(d)s",
+        "status": "CASE WHEN a.person_id IS NULL THEN 'not_employed' "
+        "WHEN a.away = 1 THEN 'on_leave' ELSE 'in_post' END",
+        "may_work": flag("may_work"),
+        "enterprise_id": "a.enterprise_id",
+        "blocking_codes": json_cast(blocked),
+        "codes": json_cast(codes),
+        "covered": flag("covered"),
+        "cert_required": flag("cert_required"),
+        "certified": flag("certified"),
+        "aware": flag("aware"),
+        "policy_version": "%(version)s",
+        "findings": json_cast(f"CASE WHEN {codes} = '[]' THEN '[]' END"),
+        "computed_at": "%(now)s",
+    }
+    cols = ", ".join(q(c) for c in columns)
+    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns if c != "person_id")
+    return (
+        _ctes(policy, "", full=True)
+        + f"INSERT INTO {q(PersonStatus._meta.db_table)} ({cols})\n"
+        + f"SELECT {', '.join(columns.values())}\n"
+        + f"FROM {q(Person._meta.db_table)} p LEFT JOIN act a ON a.person_id = p.id\n"
+        + "LEFT JOIN per ON per.person_id = p.id WHERE true\n"
+        + f"ON CONFLICT ({q('person_id')}) DO UPDATE SET {updates}"
+    )
+
+
+def write_statuses(policy: Policy, on: dt.date, now: dt.datetime) -> int:
+    """Run status_sql: every person's row for `on`; returns the number of rows written."""
+    from safetrain.compliance.models import PersonStatus
+
+    params = _params(policy, on)
+    params["version"] = policy.version
+    params["now"] = PersonStatus._meta.get_field("computed_at").get_db_prep_save(now, connection)
+    with connection.cursor() as cur:
+        cur.execute(status_sql(policy), params)
+        if connection.vendor == "sqlite":  # the sqlite3 module reports -1 after WITH … INSERT
+            cur.execute("SELECT changes()")
+            return int(cur.fetchone()[0])
+        return int(cur.rowcount)

@@ -36,7 +36,9 @@ class PersonStatus(models.Model):
     # today's findings as [[code, remedy, detail], …] (blocking and basis come from the policy
     # version above), so GET /api/v1/persons/{id}/compliance for today is one row, not an
     # evaluation (docs/benchmarks.md, "(c)")
-    findings = models.JSONField(default=list)
+    # NULL after the set-based recompute for a person with findings: remedies and details are
+    # then computed from the records when asked (compliance.selectors)
+    findings = models.JSONField(default=list, null=True, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -143,10 +143,17 @@ def cached_evaluation(person: Person, today: dt.date) -> Evaluation | None:
 
 
 def _evaluation(
-    today: dt.date, *, as_of: dt.date, findings: list[list[Any]], policy_version: str, **rest: Any
+    today: dt.date,
+    *,
+    as_of: dt.date,
+    findings: list[list[Any]] | None,
+    policy_version: str,
+    **rest: Any,
 ) -> Evaluation | None:
     policy = policy_on(today)
-    if as_of != today or policy_version != policy.version:
+    # a row of another day or policy version, or one the set-based recompute wrote without
+    # the findings' remedies and details (services.recompute_all): evaluate from the records
+    if as_of != today or policy_version != policy.version or findings is None:
         return None
     built = []
     for code, remedy, detail in findings:

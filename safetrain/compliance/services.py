@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils import timezone
 from safetrain.compliance.domain import Evaluation
 from safetrain.compliance.engine import evaluate_persons
 from safetrain.compliance.models import PersonStatus
-from safetrain.compliance.todo import todo_sync
+from safetrain.compliance.todo import TODO_CODES, todo_sync
 from safetrain.core import dates
 from safetrain.enterprises.models import Enterprise
 from safetrain.people.models import Person
@@ -124,10 +125,66 @@ def refresh_person(person: Person | int) -> PersonStatus:
 
 
 def recompute_all(*, chunk: int = 20000, on: dt.date | None = None) -> int:
-    """`safetrain compliance recompute`: every person's status for today."""
+    """`safetrain compliance recompute`: every person's status for today.
+
+    Set-based when the policy in force is one compliance.fastrates implements: one INSERT …
+    SELECT writes every person's row (verdict, codes, rate flags; remedies and details are
+    computed when asked), then the persons whose open to-dos no longer match their blocking
+    codes are refreshed person by person, which syncs their to-dos and stores their findings
+    in full. Otherwise every person is evaluated by the engine, `chunk` persons at a time."""
+    from safetrain.compliance.engine import policy_on
+    from safetrain.compliance.fastrates import status_sql_applies, write_statuses
+
     on = on or dates.today()
+    policy = policy_on(on)
+    if status_sql_applies(policy):
+        with transaction.atomic():
+            written = write_statuses(policy, on, timezone.now())
+            stale = todo_candidates()
+            if stale:
+                refresh_persons(stale, on)
+        return written
     ids = list(Person.objects.order_by("id").values_list("id", flat=True))
     done = 0
     for i in range(0, len(ids), chunk):
         done += refresh_persons(ids[i : i + chunk], on)
     return done
+
+
+def todo_candidates() -> list[int]:
+    """Persons whose open to-dos differ from what their stored status asks for: in post and
+    blocked with another set of codes or another enterprise than their open items, or with
+    open items while in post and not blocked, or no longer employed. (On leave, items stay
+    open as they are: todo.todo_sync.) Two queries; the rest is a comparison in Python."""
+    from safetrain.compliance.models import TodoItem
+
+    open_items: dict[int, tuple[set[str], set[int | None]]] = {}
+    for pid, code, ent in TodoItem.objects.filter(cleared_on__isnull=True).values_list(
+        "person_id", "code", "enterprise_id"
+    ):
+        codes, ents = open_items.setdefault(pid, (set(), set()))
+        codes.add(code)
+        ents.add(ent)
+    q = connection.ops.quote_name
+    table = q(PersonStatus._meta.db_table)
+    todo = q(TodoItem._meta.db_table)
+    sql = (
+        f"SELECT s.{q('person_id')}, s.{q('status')}, s.{q('enterprise_id')}, "
+        f"s.{q('blocking_codes')} FROM {table} s "
+        f"WHERE (s.{q('status')} = 'in_post' AND NOT s.{q('may_work')}) OR s.{q('person_id')} "
+        f"IN (SELECT {q('person_id')} FROM {todo} WHERE {q('cleared_on')} IS NULL)"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        rows = cur.fetchall()
+    stale = []
+    for pid, status, ent, blocking in rows:
+        if status == "on_leave":
+            continue
+        if isinstance(blocking, str):
+            blocking = json.loads(blocking)
+        wanted = set(blocking) & TODO_CODES if status == "in_post" else set()
+        codes, ents = open_items.get(pid, (set(), set()))
+        if wanted != codes or (wanted and ents != {ent}):
+            stale.append(pid)
+    return sorted(stale)
