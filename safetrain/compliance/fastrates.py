@@ -162,13 +162,21 @@ def _ctes(policy: Policy, scope: str, *, full: bool = False) -> str:
         f"EXISTS (SELECT 1 FROM {t['leave']} lv WHERE lv.employment_id = e.id "
         f"AND lv.start_date <= %(d)s AND (lv.end_date IS NULL OR lv.end_date >= %(d)s))"
     )
+    # the post in force on D (one probe of the unique (employment, from_date) index each): its
+    # special operation, and whether there is one at all — no join for the planner to misorder
+    post = (
+        f"(SELECT NULLIF(p.operation_id, '') FROM {t['post']} p WHERE p.employment_id = e.id "
+        f"AND p.from_date <= %(d)s ORDER BY p.from_date DESC LIMIT 1) AS op, "
+        f"CASE WHEN EXISTS (SELECT 1 FROM {t['post']} p WHERE p.employment_id = e.id "
+        f"AND p.from_date <= %(d)s) THEN 1 ELSE 0 END AS has_post"
+    )
     if full:
         population = f"""
 act AS MATERIALIZED (
     SELECT * FROM (
         SELECT e.id, e.person_id, e.enterprise_id, e.role_category AS role, e.start_date,
                e.employment_form AS form, s.high_risk,
-               CASE WHEN {away} THEN 1 ELSE 0 END AS away,
+               CASE WHEN {away} THEN 1 ELSE 0 END AS away, {post},
                row_number() OVER (PARTITION BY e.person_id ORDER BY e.start_date, e.id) AS rn
         FROM {t["employment"]} e JOIN {t["enterprise"]} n ON n.id = e.enterprise_id
         JOIN {t["sector"]} s ON s.code = n.sector_id
@@ -176,39 +184,34 @@ act AS MATERIALIZED (
     ) a0 WHERE rn = 1
 ),
 pop AS MATERIALIZED (
-    SELECT id, person_id, enterprise_id, role, start_date, form, high_risk FROM act
-    WHERE away = 0
+    SELECT id, person_id, enterprise_id, role, start_date, form, high_risk, op, has_post
+    FROM act WHERE away = 0
 ),"""
     else:
         population = f"""
 pop AS MATERIALIZED (
     SELECT e.id, e.person_id, e.enterprise_id, e.role_category AS role, e.start_date,
-           e.employment_form AS form, s.high_risk
+           e.employment_form AS form, s.high_risk, {post}
     FROM {t["employment"]} e JOIN {t["enterprise"]} n ON n.id = e.enterprise_id
     JOIN {t["sector"]} s ON s.code = n.sector_id
     WHERE e.start_date <= %(d)s AND (e.end_date IS NULL OR e.end_date >= %(d)s) {scope}
       AND NOT {away}
 ),"""
     exp_win, rev_win = n.cert_expiry_window_days, n.cert_review_window_days
+    covered = f"""CASE WHEN EXISTS (SELECT 1 FROM {t["training"]} t WHERE {tr_ok}
+                          AND t.person_id = pop.person_id AND t.date >= %(jan1)s)
+             THEN 1 ELSE 0 END"""
     return f"""
 WITH
 {population}
-cur_post AS (
-    SELECT employment_id, op FROM (
-        SELECT p.employment_id, NULLIF(p.operation_id, '') AS op,
-               row_number() OVER (PARTITION BY p.employment_id ORDER BY p.from_date DESC) AS rn
-        FROM {t["post"]} p JOIN pop ON pop.id = p.employment_id WHERE p.from_date <= %(d)s) cp0
-    WHERE rn = 1
-),
 req AS MATERIALIZED (
-    SELECT pop.person_id, 'special_operation' AS ctype, cp.op AS op, 0 AS grace, 1 AS has_post
-    FROM pop JOIN cur_post cp ON cp.employment_id = pop.id WHERE cp.op IS NOT NULL
+    SELECT pop.person_id, 'special_operation' AS ctype, pop.op AS op, 0 AS grace, 1 AS has_post
+    FROM pop WHERE pop.op IS NOT NULL
     UNION ALL
     SELECT person_id, 'safety_management', NULL,
            CASE WHEN role IN ('principal', 'deputy')
                 AND %(d)s < {f["add_months"]("start_date", n.cert_grace_months)} THEN 1 ELSE 0 END,
-           CASE WHEN EXISTS (SELECT 1 FROM cur_post cp WHERE cp.employment_id = pop.id)
-                THEN 1 ELSE 0 END
+           has_post
     FROM pop WHERE high_risk AND role IN ('principal', 'deputy', 'safety_manager')
 ),
 best AS MATERIALIZED (
@@ -352,11 +355,9 @@ ablock AS (
                       AND x.purpose = 'mgmt_assessment' AND x.passed AND x.date >= c.a)
 ),
 {_hours_cte(policy, t, tr_ok) if full else ""}
-per AS (
+per AS {"MATERIALIZED " if full else ""}(
     SELECT pop.enterprise_id, pop.form,{_full_columns() if full else ""}
-        CASE WHEN EXISTS (SELECT 1 FROM {t["training"]} t WHERE {tr_ok}
-                          AND t.person_id = pop.person_id AND t.date >= %(jan1)s)
-             THEN 1 ELSE 0 END AS covered,
+        {covered} AS covered,
         CASE WHEN c.person_id IS NOT NULL THEN 1 ELSE 0 END AS cert_required,
         COALESCE(c.certified, 0) AS certified,
         CASE WHEN (SELECT x.passed FROM {t["exam"]} x WHERE {ex_ok}
