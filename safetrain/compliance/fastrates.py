@@ -13,9 +13,13 @@ engine is tested on generated cities over several days (test_fast_rates).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from safetrain.compliance.policy import Policy
 
@@ -117,13 +121,20 @@ def _tables() -> dict[str, str]:
     return {k: q(m._meta.db_table) for k, m in models.items()}
 
 
-def rates_sql(policy: Policy, *, region: str | None, enterprise_id: int | None) -> str:
-    """The query; parameters %(d)s (the day), %(jan1)s, %(cutoff)s, %(region)s, %(ent)s."""
-    scope = ""
+def rates_sql(
+    policy: Policy,
+    *,
+    region: str | None,
+    enterprise_id: int | None,
+    part: tuple[int, int] | None = None,
+) -> str:
+    """The query; parameters %(d)s (the day), %(jan1)s, %(cutoff)s, %(region)s, %(ent)s.
+    `part` (i, k): only the persons whose id is i modulo k (see in_parallel)."""
+    scope = _part_filter("e.person_id", part)
     if enterprise_id is not None:
-        scope = "AND e.enterprise_id = %(ent)s"
+        scope += " AND e.enterprise_id = %(ent)s"
     elif region is not None:
-        scope = "AND n.region_id = %(region)s"
+        scope += " AND n.region_id = %(region)s"
     return (
         _ctes(policy, scope)
         + """
@@ -452,23 +463,87 @@ def _full_columns() -> str:
 def rates_counts(
     policy: Policy, on: dt.date, *, region: str | None = None, enterprise_id: int | None = None
 ) -> tuple[int, int, int, int, int, int]:
-    """(population, covered, certified, cert_required, aware, may_work) on day `on`."""
-    sql = rates_sql(policy, region=region, enterprise_id=enterprise_id)
-    with connection.cursor() as cur:
-        cur.execute(sql, _params(policy, on, region, enterprise_id))
-        row = cur.fetchone()
-    pop, cov, cert, creq, aware, may = (int(v) for v in row)
+    """(population, covered, certified, cert_required, aware, may_work) on day `on`; a
+    question wider than one enterprise is split over sql_workers() connections."""
+    params = _params(policy, on, region, enterprise_id)
+    k = sql_workers() if enterprise_id is None else 1
+
+    def count(part: tuple[int, int] | None) -> tuple[int, ...]:
+        sql = rates_sql(policy, region=region, enterprise_id=enterprise_id, part=part)
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            row = cur.fetchone()
+        return tuple(int(v) for v in row)
+
+    if k == 1:
+        totals = count(None)
+    else:
+        parts = in_parallel([partial(count, (i, k)) for i in range(k)])
+        totals = tuple(sum(col) for col in zip(*parts, strict=True))
+    pop, cov, cert, creq, aware, may = totals
     return pop, cov, cert, creq, aware, may
 
 
-def grouped_sql(policy: Policy, *, enterprise_ids: list[int] | None = None) -> str:
+# ------------------------------------------------------------------ partitions in parallel
+
+
+def sql_workers() -> int:
+    """How many connections a city-wide question is split over (SAFETRAIN_SQL_WORKERS; by
+    default the number of CPUs, at most 4; 1 = one statement on this connection). Always 1
+    inside a transaction: the other connections would not see its uncommitted rows."""
+    raw = os.environ.get("SAFETRAIN_SQL_WORKERS", "")
+    k = int(raw) if raw.strip() else min(os.cpu_count() or 1, 4)
+    if k <= 1 or connection.in_atomic_block:
+        return 1
+    return k
+
+
+def _part_filter(column: str, part: tuple[int, int] | None) -> str:
+    if part is None:
+        return ""
+    i, k = part
+    return f" AND {column} %% {int(k)} = {int(i)}"
+
+
+def in_parallel[T](jobs: list[Callable[[], T]]) -> list[T]:
+    """Run each job in its own thread, hence on its own database connection (Django's are per
+    thread), closed when the job ends. The database drivers release the GIL while a statement
+    runs, so k partitions of one question use k cores, as an analytical engine does."""
+
+    results: list[Any] = [None] * len(jobs)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            results[index] = jobs[index]()
+        except BaseException as exc:  # re-raised in the caller's thread below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+def grouped_sql(
+    policy: Policy,
+    *,
+    enterprise_ids: list[int] | None = None,
+    part: tuple[int, int] | None = None,
+) -> str:
     """The counts per (enterprise, employment form) on %(d)s: the rate counts (RATE_COLUMNS),
     persons per blocking finding code (BLOCKING_CODES) and needed certificates per ledger state
     (LEDGER_STATES) — the whole city, or the given enterprises."""
-    scope = ""
+    scope = _part_filter("e.person_id", part)
     if enterprise_ids is not None:
         ids = ", ".join(str(int(i)) for i in enterprise_ids) or "NULL"
-        scope = f"AND e.enterprise_id IN ({ids})"
+        scope += f" AND e.enterprise_id IN ({ids})"
     sums = [
         "COUNT(*)",
         "SUM(covered)",
@@ -492,18 +567,33 @@ def grouped_counts(
     needed certificates}) on day `on`, one query; zero counts are left out of the two dicts."""
     if enterprise_ids is not None and not enterprise_ids:
         return []
-    sql = grouped_sql(policy, enterprise_ids=enterprise_ids)
-    with connection.cursor() as cur:
-        cur.execute(sql, _params(policy, on))
-        rows = cur.fetchall()
+    params = _params(policy, on)
+
+    def fetch(part: tuple[int, int] | None) -> list[Any]:
+        sql = grouped_sql(policy, enterprise_ids=enterprise_ids, part=part)
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return list(cur.fetchall())
+
+    k = sql_workers() if enterprise_ids is None or len(enterprise_ids) > 50 else 1
+    merged: dict[tuple[int, str], list[int]] = {}
+    for rows in (
+        [fetch(None)] if k == 1 else in_parallel([partial(fetch, (i, k)) for i in range(k)])
+    ):
+        for row in rows:
+            values = [int(v or 0) for v in row[2:]]
+            key = (int(row[0]), str(row[1]))
+            if key in merged:
+                merged[key] = [a + b for a, b in zip(merged[key], values, strict=True)]
+            else:
+                merged[key] = values
     out = []
     nr, nb = len(RATE_COLUMNS), len(BLOCKING_CODES)
-    for row in rows:
-        values = [int(v or 0) for v in row[2:]]
+    for (ent_id, form), values in sorted(merged.items()):
         rates = dict(zip(RATE_COLUMNS, values[:nr], strict=True))
         blocking = {c: v for c, v in zip(BLOCKING_CODES, values[nr : nr + nb], strict=True) if v}
         ledger = {s: v for s, v in zip(LEDGER_STATES, values[nr + nb :], strict=True) if v}
-        out.append((int(row[0]), str(row[1]), rates, blocking, ledger))
+        out.append((ent_id, form, rates, blocking, ledger))
     return out
 
 
@@ -542,20 +632,12 @@ def _json_codes(codes: tuple[str, ...]) -> str:
     return f"('[' || substr({parts}, 3) || ']')"
 
 
-def status_sql(policy: Policy) -> str:
-    """INSERT … SELECT … ON CONFLICT: every person's PersonStatus row for %(d)s in one statement
-    (status, enterprise, may_work, codes, blocking codes and the four rate flags). Findings are
-    written as [] for a person without findings and NULL otherwise: their remedies and details
-    are computed when someone asks (selectors: a NULL row is evaluated from the records).
-    Parameters: those of _params, plus %(version)s and %(now)s."""
-    from safetrain.compliance.models import PersonStatus
+def _status_columns(policy: Policy) -> dict[str, str]:
+    """PersonStatus column → its SQL expression over p (person), a (act) and per."""
     from safetrain.compliance.policy import PERSON_CODES
-    from safetrain.people.models import Person
 
-    q = connection.ops.quote_name
     blocking = tuple(c for c in PERSON_CODES if policy.findings[c].blocking)
     codes, blocked = _json_codes(PERSON_CODES), _json_codes(blocking)
-    json_cast = (lambda e: f"CAST({e} AS jsonb)") if connection.vendor == "postgresql" else str
 
     def flag(col: str) -> str:
         return f"(COALESCE(per.{col}, 0) = 1)"
@@ -567,38 +649,99 @@ def status_sql(policy: Policy) -> str:
         "WHEN a.away = 1 THEN 'on_leave' ELSE 'in_post' END",
         "may_work": flag("may_work"),
         "enterprise_id": "a.enterprise_id",
-        "blocking_codes": json_cast(blocked),
-        "codes": json_cast(codes),
+        "blocking_codes": blocked,
+        "codes": codes,
         "covered": flag("covered"),
         "cert_required": flag("cert_required"),
         "certified": flag("certified"),
         "aware": flag("aware"),
         "policy_version": "%(version)s",
-        "findings": json_cast(f"CASE WHEN {codes} = '[]' THEN '[]' END"),
+        "findings": f"CASE WHEN {codes} = '[]' THEN '[]' END",
         "computed_at": "%(now)s",
     }
-    cols = ", ".join(q(c) for c in columns)
-    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns if c != "person_id")
+    if connection.vendor == "postgresql":
+        for name in JSON_COLUMNS:
+            columns[name] = f"CAST({columns[name]} AS jsonb)"
+    return columns
+
+
+JSON_COLUMNS = ("blocking_codes", "codes", "findings")
+
+
+def status_select(policy: Policy, part: tuple[int, int] | None = None) -> str:
+    """WITH … SELECT: every person's PersonStatus row for %(d)s (status, enterprise, may_work,
+    codes, blocking codes and the four rate flags), JSON columns as text. Findings are [] for a
+    person without findings and NULL otherwise: their remedies and details are computed when
+    someone asks (selectors: a NULL row is evaluated from the records). Parameters: those of
+    _params, plus %(version)s and %(now)s."""
+    from safetrain.people.models import Person
+
+    q = connection.ops.quote_name
+    where = "true" + _part_filter("p.id", part)
     return (
-        _ctes(policy, "", full=True)
-        + f"INSERT INTO {q(PersonStatus._meta.db_table)} ({cols})\n"
-        + f"SELECT {', '.join(columns.values())}\n"
+        _ctes(policy, _part_filter("e.person_id", part), full=True)
+        + f"SELECT {', '.join(_status_columns(policy).values())}\n"
         + f"FROM {q(Person._meta.db_table)} p LEFT JOIN act a ON a.person_id = p.id\n"
-        + "LEFT JOIN per ON per.person_id = p.id WHERE true\n"
+        + f"LEFT JOIN per ON per.person_id = p.id WHERE {where}\n"
+    )
+
+
+def _upsert(policy: Policy, select: str) -> str:
+    """INSERT INTO PersonStatus (…) `select` ON CONFLICT (person) DO UPDATE …"""
+    from safetrain.compliance.models import PersonStatus
+
+    q = connection.ops.quote_name
+    names = list(_status_columns(policy))
+    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in names if c != "person_id")
+    return (
+        f"INSERT INTO {q(PersonStatus._meta.db_table)} ({', '.join(q(c) for c in names)})\n"
+        + select
         + f"ON CONFLICT ({q('person_id')}) DO UPDATE SET {updates}"
     )
 
 
+def status_sql(policy: Policy, part: tuple[int, int] | None = None) -> str:
+    """The whole recompute (or one partition of it) as one INSERT … SELECT … ON CONFLICT."""
+    return _upsert(policy, status_select(policy, part))
+
+
+_write_lock = threading.Lock()
+
+
 def write_statuses(policy: Policy, on: dt.date, now: dt.datetime) -> int:
-    """Run status_sql: every person's row for `on`; returns the number of rows written."""
+    """Every person's row for `on`; returns the number of rows written. One statement, or
+    sql_workers() partitions in parallel: on PostgreSQL each partition's INSERT … SELECT on its
+    own connection; on SQLite (one writer at a time) each partition computed into a TEMP table
+    of its connection in parallel, then copied into PersonStatus one partition at a time."""
     from safetrain.compliance.models import PersonStatus
 
     params = _params(policy, on)
     params["version"] = policy.version
     params["now"] = PersonStatus._meta.get_field("computed_at").get_db_prep_save(now, connection)
-    with connection.cursor() as cur:
-        cur.execute(status_sql(policy), params)
-        if connection.vendor == "sqlite":  # the sqlite3 module reports -1 after WITH … INSERT
+    k = sql_workers()
+
+    def write(part: tuple[int, int] | None) -> int:
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                cur.execute(status_sql(policy, part), params)
+                return int(cur.rowcount)
+            if part is None:
+                cur.execute(status_sql(policy), params)
+            else:
+                cur.execute("DROP TABLE IF EXISTS temp.status_part")
+                cur.execute(
+                    "CREATE TEMP TABLE status_part AS " + status_select(policy, part), params
+                )
+                with _write_lock, transaction.atomic():
+                    cur.execute(_upsert(policy, "SELECT * FROM temp.status_part WHERE true\n"))
+                    cur.execute("SELECT changes()")
+                    written = int(cur.fetchone()[0])
+                cur.execute("DROP TABLE temp.status_part")
+                return written
+            # the sqlite3 module reports -1 after WITH … INSERT
             cur.execute("SELECT changes()")
             return int(cur.fetchone()[0])
-        return int(cur.rowcount)
+
+    if k == 1:
+        return write(None)
+    return sum(in_parallel([partial(write, (i, k)) for i in range(k)]))

@@ -138,8 +138,10 @@ def recompute_all(*, chunk: int = 20000, on: dt.date | None = None) -> int:
     on = on or dates.today()
     policy = policy_on(on)
     if status_sql_applies(policy):
+        # not in one transaction with the to-dos: outside one, the statuses are written by
+        # partitions in parallel (fastrates.sql_workers); each person's row is written whole
+        written = write_statuses(policy, on, timezone.now())
         with transaction.atomic():
-            written = write_statuses(policy, on, timezone.now())
             stale = todo_candidates()
             if stale:
                 refresh_persons(stale, on)
