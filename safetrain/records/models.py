@@ -68,7 +68,12 @@ class TrainingRecord(Attributed):
     class Meta:
         ordering = ["person_id", "date", "id"]
         indexes = [
-            models.Index(fields=["person", "date"], name="training_person_date"),
+            # covering for the set-based rates and recompute (compliance.fastrates): a person's
+            # rows in a date window are read from the index alone (docs/benchmarks.md)
+            models.Index(
+                fields=["person", "date", "kind", "hours", "level", "enterprise"],
+                name="training_person_date",
+            ),
             models.Index(fields=["enterprise", "date"], name="training_ent_date"),
             # the corrections of a chunk of persons (compliance facts): a few rows, not every
             # record of every person (docs/benchmarks.md, EXPLAIN on SQLite and PostgreSQL)
@@ -122,7 +127,10 @@ class ExamResult(Attributed):
     class Meta:
         ordering = ["person_id", "date", "id"]
         indexes = [
-            models.Index(fields=["person", "date"], name="exam_person_date"),
+            models.Index(
+                fields=["person", "date", "purpose", "passed", "enterprise"],
+                name="exam_person_date",
+            ),
             models.Index(
                 fields=["person"],
                 condition=models.Q(supersedes__isnull=False),

@@ -200,6 +200,35 @@ def test_recompute_syncs_todos(world):
     assert len(open_items(world["person"])) == 2
 
 
+def test_the_set_based_recompute_refreshes_exactly_the_persons_whose_items_differ(world):
+    from safetrain.compliance.services import todo_candidates
+
+    person, ent = world["person"], world["ent"]
+    calm = make_employment(enterprise=ent, start=dt.date(2020, 1, 1)).person
+    recompute_all(on=D)
+    assert len(open_items(person)) == 2 and open_items(calm) == {}
+    assert todo_candidates() == []  # a second run refreshes nobody
+    # written without a hook: the recompute notices the blocking code went and clears the items
+    r.training(person, dt.date(2025, 2, 12), 24, kind="violation", enterprise=ent)
+    r.exam(person, dt.date(2025, 2, 13), "violation", enterprise=ent)
+    recompute_all(on=D)
+    assert todo_candidates() == [] and open_items(person) == {}
+    # a new 三违 without a hook: items again, at the enterprise of the day
+    r.violation(person, ent, dt.date(2025, 2, 27))
+    recompute_all(on=D)
+    assert {i.enterprise_id for i in open_items(person).values()} == {ent.pk}
+    # moved to another enterprise, then gone: the items follow, then close
+    other = make_enterprise(region="140502", sector="industry_trade")
+    Employment.objects.filter(pk=world["emp"].pk).update(enterprise=other)
+    assert todo_candidates() == []  # the stored status still names the old one
+    recompute_all(on=D)
+    assert {i.enterprise_id for i in open_items(person).values()} == {other.pk}
+    Employment.objects.filter(pk=world["emp"].pk).update(end_date=dt.date(2025, 2, 28))
+    recompute_all(on=D)
+    assert open_items(person) == {}
+    assert TodoItem.objects.filter(person=person, cleared_note=CLEARED_LEFT).count() == 2
+
+
 def test_the_record_service_hook_creates_todos(world, django_capture_on_commit_callbacks):
     from safetrain.records.services import violation_record
 
