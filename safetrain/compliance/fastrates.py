@@ -656,7 +656,10 @@ def _status_columns(policy: Policy) -> dict[str, str]:
         "certified": flag("certified"),
         "aware": flag("aware"),
         "policy_version": "%(version)s",
-        "findings": f"CASE WHEN {codes} = '[]' THEN '[]' END",
+        # [] when no code is flagged (a sum of the flags: cheaper than comparing the text)
+        "findings": "CASE WHEN COALESCE("
+        + " + ".join(f'per."{c}"' for c in PERSON_CODES)
+        + ", 0) = 0 THEN '[]' END",
         "computed_at": "%(now)s",
     }
     if connection.vendor == "postgresql":
