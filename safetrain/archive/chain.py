@@ -38,6 +38,7 @@ from safetrain.archive.specs import (  # noqa: F401 - re-exported for the writer
     Refs,
     current_rows,
     items_for_rows,
+    items_for_values,
     record_data,
     ref_of,
     row_fields,
@@ -128,6 +129,33 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def canonical_encoder() -> Callable[[Any], str]:
+    """canonical_json() for many values in a tight loop: json.dumps sets up the C encoder anew
+    for every call; this sets it up once (same encoder, same arguments, so the same text; without
+    the circular-reference check, which flat entry data does not need). Falls back to the plain
+    encoder where the C accelerator is missing."""
+    encoder = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    iterencode = make(
+        None,
+        encoder.default,
+        json.encoder.encode_basestring,
+        None,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+
+    def encode(value: Any) -> str:
+        return "".join(iterencode(value, 0))
+
+    return encode
+
+
 def entry_hash(prev_hash: str, canonical: str) -> str:
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
@@ -163,14 +191,18 @@ def log_append_many(items: Iterable[Item], *, using: str | None = None) -> int:
     connection = connections[alias]
     q = connection.ops.quote_name
     at = timezone.now().astimezone(dt.UTC).isoformat()
+    # the canonical JSON of {"seq", "kind", "ref", "at", "data"} (keys sorted: at, data, kind,
+    # ref, seq), put together from the JSON of its parts: the same text as canonical_json() of
+    # the whole (test_entry_text_is_the_canonical_json), without a dict and a sort per entry
+    dumps, string = canonical_encoder(), json.encoder.encode_basestring
+    opening = '{"at":' + string(at) + ',"data":'
+    sha = hashlib.sha256
     with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
         seq, prev = _lock_head(cursor, q)
         rows: list[tuple[int, str, str, str, str, str]] = []
-        dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
-        sha = hashlib.sha256
         for kind, ref, data in items:
             seq += 1
-            text = dumps({"seq": seq, "kind": kind, "ref": ref, "at": at, "data": data})
+            text = f'{opening}{dumps(data)},"kind":{string(kind)},"ref":{string(ref)},"seq":{seq}}}'
             h = sha((prev + text).encode("utf-8")).hexdigest()
             rows.append((seq, kind, ref, prev, text, h))
             prev = h

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from django.db.models import F, Q
 
-from safetrain.archive.chain import log_ids, log_objects
+from safetrain.archive.chain import Refs, log_ids, log_objects
 from safetrain.catalog.models import EmploymentForm, JobType, RoleCategory, SpecialOperation
 from safetrain.core import crypto, events
 from safetrain.core.dates import parse_iso_date
@@ -420,6 +420,7 @@ class PersonRow:
 @dataclass
 class PersonPlan:
     new_persons: dict[str, PersonRow] = field(default_factory=dict)  # hash → first row
+    stored_ids: dict[str, int] = field(default_factory=dict)  # hash → pk of stored persons
     phone_updates: dict[int, str] = field(default_factory=dict)  # person pk → phone
     new_rows: list[PersonRow] = field(default_factory=list)
     updates: list[tuple[PersonRow, int, int | None]] = field(default_factory=list)  # emp, post
@@ -546,6 +547,7 @@ class PersonSheet(SheetHandler):
             )
         # ---- what is stored for these persons
         stored = c.known_persons(first_row)
+        plan.stored_ids = {h: v[0] for h, v in stored.items()}
         stored_emps: dict[int, list[tuple[int, str, dt.date, dt.date | None, str, str]]] = (
             defaultdict(list)
         )
@@ -666,20 +668,27 @@ class PersonSheet(SheetHandler):
 
     def write(self, plan: PersonPlan, ctx: ImportContext) -> int:
         """Set-based: new persons, employments and first posts with one executemany each
-        (workbook.bulk.insert_rows), then the ids read back by key (one query per 900);
-        updates with bulk_update. Tells compliance which persons changed (core.events), so
-        their status is refreshed set-based after the commit."""
+        (workbook.bulk.insert_rows, which returns their ids in order and logs the employments and
+        posts from the values in hand, the references primed here); updates with bulk_update.
+        Tells compliance which persons changed (core.events), so their status is refreshed
+        set-based after the commit."""
         actor = ctx.actor
         creator = actor.pk if actor is not None else None
+        refs = Refs()  # what the record log's entries refer to, known here (docs/archive.md)
         # persons: the values person_fields() computes, from the number and hash already
         # normalized by check() (test_people_sheet_person_columns_equal_person_fields)
-        insert_rows(
+        new_persons = list(_person_rows(plan.new_persons.values()))
+        new_person_ids = insert_rows(
             Person,
             _PERSON_COLUMNS,
-            _person_rows(plan.new_persons.values()),
+            new_persons,
             created_by=creator,
             distinct={"uid", "id_number_enc", "id_number_hash", "id_number_masked", "phone_enc"},
         )
+        person_ids = dict(plan.stored_ids)
+        for id_hash, pk, values in zip(plan.new_persons, new_person_ids, new_persons, strict=True):
+            person_ids[id_hash] = pk
+            refs.persons[pk] = (str(values[0]), values[3])  # uid, masked ID number
         if plan.phone_updates:
             people = []
             for pk, phone in plan.phone_updates.items():
@@ -698,15 +707,11 @@ class PersonSheet(SheetHandler):
         if not rows:
             events.persons_changed(plan.phone_updates)
             return plan.changed
-        person_ids: dict[str, int] = {}
-        for chunk in _chunks(sorted({r.id_hash for r in rows})):
-            person_ids.update(
-                Person.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", "pk")
-            )
         enterprises = {
             e.credit_code: e
             for e in Enterprise.objects.filter(credit_code__in={r.code for r in rows})
         }
+        refs.enterprises.update((e.pk, code) for code, e in enterprises.items())
         units: dict[tuple[str, str], int | None] = {}
         from safetrain.enterprises.services import org_unit_ensure
 
@@ -715,32 +720,22 @@ class PersonSheet(SheetHandler):
             if key not in units:
                 unit = org_unit_ensure(enterprise=enterprises[r.code], path=r.dept)
                 units[key] = unit.pk if unit else None
-        # new employments, then their ids by key, then their first posts
-        insert_rows(
+        # new employments, then their first posts
+        emp_ids = insert_rows(
             Employment,
             ("person_id", "enterprise_id", "role_category", "employment_form")
             + ("start_date", "end_date"),
-            (
+            [
                 (person_ids[r.id_hash], enterprises[r.code].pk, r.role, r.form, r.start, r.end)
                 for r in plan.new_rows
-            ),
+            ],
             created_by=creator,
+            refs=refs,
         )
-        emp_ids: dict[tuple[int, int, dt.date], int] = {}
-        new_person_ids = sorted({person_ids[r.id_hash] for r in plan.new_rows})
-        for chunk in _chunks(new_person_ids):
-            for pk, pid, ent, start in Employment.objects.filter(person_id__in=chunk).values_list(
-                "pk", "person_id", "enterprise_id", "start_date"
-            ):
-                emp_ids[(pid, ent, start)] = pk
-        posts = [
-            self._post_values(
-                emp_ids[(person_ids[r.id_hash], enterprises[r.code].pk, r.start)],
-                r,
-                units[(r.code, r.dept)],
-            )
-            for r in plan.new_rows
-        ]
+        posts = []
+        for emp_pk, r in zip(emp_ids, plan.new_rows, strict=True):
+            refs.employment_person[emp_pk] = person_ids[r.id_hash]
+            posts.append(self._post_values(emp_pk, r, units[(r.code, r.dept)]))
         # changed employments
         emp_updates = []
         post_updates = []
@@ -754,7 +749,7 @@ class PersonSheet(SheetHandler):
                 post = self._post(emp_pk, r, units[(r.code, r.dept)], actor)
                 post.pk = post_pk
                 post_updates.append(post)
-        insert_rows(Post, _POST_COLUMNS, posts, created_by=creator)
+        insert_rows(Post, _POST_COLUMNS, posts, created_by=creator, refs=refs)
         Employment.objects.bulk_update(
             emp_updates, ["role_category", "employment_form", "end_date"], batch_size=500
         )
@@ -763,7 +758,7 @@ class PersonSheet(SheetHandler):
         )
         log_ids("updated", Employment, [e.pk for e in emp_updates])  # docs/archive.md
         log_ids("updated", Post, [p.pk for p in post_updates])
-        events.persons_changed([*person_ids.values(), *plan.phone_updates])
+        events.persons_changed([*(person_ids[r.id_hash] for r in rows), *plan.phone_updates])
         return plan.changed
 
     @staticmethod
