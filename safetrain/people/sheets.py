@@ -178,9 +178,11 @@ class _Checker:
     def load_enterprises(self, rows: Iterable[Row]) -> None:
         codes = sorted({r.get(H_CODE).strip().upper() for r in rows} - {""})
         for chunk in _chunks(codes):
-            for pk, code, region, sector in Enterprise.objects.filter(
-                credit_code__in=chunk
-            ).values_list("pk", "credit_code", "region_id", "sector_id"):
+            for pk, code, region, sector in (
+                Enterprise.objects.filter(credit_code__in=chunk)
+                .order_by()  # no ORDER BY: SQLite would scan the table in that order
+                .values_list("pk", "credit_code", "region_id", "sector_id")
+            ):
                 self.enterprises[code] = (pk, region, sector)
 
     def enterprise(self, row: Row) -> tuple[str, str] | None:
@@ -214,9 +216,13 @@ class _Checker:
         """hash → (pk, name, phone hash) of stored persons."""
         out: dict[str, tuple[int, str, str]] = {}
         for chunk in _chunks(sorted(set(hashes))):
-            for pk, h, name, phone_hash in Person.objects.filter(
-                id_number_hash__in=chunk
-            ).values_list("pk", "id_number_hash", "name", "phone_hash"):
+            # no ORDER BY (Person's default is the pk): with it SQLite scans every person in pk
+            # order instead of looking the hashes up in their unique index
+            for pk, h, name, phone_hash in (
+                Person.objects.filter(id_number_hash__in=chunk)
+                .order_by()
+                .values_list("pk", "id_number_hash", "name", "phone_hash")
+            ):
                 out[h] = (pk, name, phone_hash)
         return out
 
@@ -709,7 +715,7 @@ class PersonSheet(SheetHandler):
             return plan.changed
         enterprises = {
             e.credit_code: e
-            for e in Enterprise.objects.filter(credit_code__in={r.code for r in rows})
+            for e in Enterprise.objects.filter(credit_code__in={r.code for r in rows}).order_by()
         }
         refs.enterprises.update((e.pk, code) for code, e in enterprises.items())
         units: dict[tuple[str, str], int | None] = {}
