@@ -42,7 +42,7 @@ from safetrain.core.identifiers import (
 from safetrain.core.scope import enterprise_q, is_citywide
 from safetrain.enterprises.models import Enterprise, OrgUnit
 from safetrain.people.models import Employment, Leave, Person, Post
-from safetrain.people.services import id_lookup_hash, phone_lookup_hash, ranges_overlap
+from safetrain.people.services import lookup_hashers, phone_lookup_hash, ranges_overlap
 from safetrain.regions.models import CITY_CODE
 from safetrain.workbook.bulk import insert_rows
 from safetrain.workbook.registry import ExportScope, ImportContext, Row, SheetHandler, register
@@ -103,7 +103,7 @@ class Emp:
     row: int | None = None  # the 人员 row that declares it
 
 
-@dataclass
+@dataclass(frozen=True)
 class PostInfo:
     title: str
     job_type_id: int | None
@@ -123,12 +123,14 @@ class _Checker:
         self.role = "" if actor is None else ("city_admin" if actor.is_superuser else actor.role)
         self.citywide = actor is None or is_citywide(actor)
         self._ids: dict[str, tuple[str, str] | str] = {}
+        self._id_hash = lookup_hashers()[0]
         self._dates: dict[str, dt.date | str] = {}
         self.enterprises: dict[str, tuple[int, str, str]] = {}  # code → (pk, region, sector)
         self.declared: dict[str, tuple[str, str]] = dict(ctx.state.get(ENTERPRISE_INFO) or {})
         for code in ctx.state.get(DECLARED_ENTERPRISES) or ():
             self.declared.setdefault(str(code), ("", ""))
         self._job_types: dict[str, list[tuple[int, str, str | None]]] | None = None
+        self._posts: dict[tuple[str, str | None, str], PostInfo] = {}
         self._operations: set[str] | None = None
 
     def error(self, row: Row | int, column: str, message: str) -> None:
@@ -147,7 +149,7 @@ class _Checker:
         if parsed is None:
             try:
                 number = normalize_id_number(raw)
-                parsed = (number, id_lookup_hash(number))
+                parsed = (number, self._id_hash(number))
             except InvalidIdentifier as exc:
                 parsed = f"身份证号“{mask_echo(raw)}”无效：{exc}" if raw else "身份证号不能为空"
             self._ids[raw] = parsed
@@ -242,7 +244,15 @@ class _Checker:
 
     def post(self, title: str, op: str | None, sector: str) -> PostInfo:
         """The job type a title links to (the enterprise's sector preferred, as job_type_find)
-        and the operation: explicit, none, or the job type's catalogue default."""
+        and the operation: explicit, none, or the job type's catalogue default. Worked out once
+        per (title, operation, sector): the rows of a sheet repeat a handful of posts."""
+        key = (title, op, sector)
+        info = self._posts.get(key)
+        if info is None:
+            info = self._posts[key] = self._find_post(title, op, sector)
+        return info
+
+    def _find_post(self, title: str, op: str | None, sector: str) -> PostInfo:
         if self._job_types is None:
             self._job_types = defaultdict(list)
             for pk, name, sec, jt_op in JobType.objects.order_by(
@@ -370,6 +380,7 @@ def _person_rows(rows: Iterable[PersonRow]) -> Iterator[tuple[Any, ...]]:
     """New persons' columns (as people.services.person_fields, from the normalized number, its
     lookup hash and the normalized phone of check()), encrypting in a tight loop."""
     encrypt = crypto.encryptor()
+    phone_hash = lookup_hashers()[1]
     for r in rows:
         phone = r.phone
         yield (
@@ -380,7 +391,7 @@ def _person_rows(rows: Iterable[PersonRow]) -> Iterator[tuple[Any, ...]]:
             r.name,
             id_birth_date(r.number),
             encrypt(phone) if phone else "",
-            phone_lookup_hash(phone) if phone else "",
+            phone_hash(phone) if phone else "",
             mask_phone(phone) if phone else "",
         )
 
@@ -604,6 +615,15 @@ class PersonSheet(SheetHandler):
             rows_by_person[r.id_hash].append(r)
         for id_hash, person_rows in rows_by_person.items():
             known = stored.get(id_hash)
+            if known is None and len(person_rows) == 1:
+                # the common case of a bulk import, a new person with one employment: nothing
+                # to overlap, nothing stored to update (what the general path below gives)
+                r = person_rows[0]
+                effective[id_hash] = [Emp(r.code, r.start, r.end, row=r.row)]
+                plan.new_rows.append(r)
+                plan.new_persons[id_hash] = r
+                r.phone = first_row[id_hash][2]
+                continue
             db = {(e[1], e[2]): e for e in stored_emps.get(known[0], [])} if known else {}
             emps: dict[tuple[str, dt.date], Emp] = {
                 key: Emp(key[0], key[1], e[3], pk=e[0]) for key, e in db.items()
@@ -682,7 +702,7 @@ class PersonSheet(SheetHandler):
         creator = actor.pk if actor is not None else None
         refs = Refs()  # what the record log's entries refer to, known here (docs/archive.md)
         # persons: the values person_fields() computes, from the number and hash already
-        # normalized by check() (test_people_sheet_person_columns_equal_person_fields)
+        # normalized by check() (scale test_people_import_refreshes_the_status_of_the_persons_it_wrote)
         new_persons = list(_person_rows(plan.new_persons.values()))
         new_person_ids = insert_rows(
             Person,

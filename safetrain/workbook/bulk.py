@@ -102,16 +102,25 @@ def insert_rows(
     sql = f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({marks})"
     label = str(meta.label_lower)
     logged = label in SPECS
+    width = len(fields)
+    # per row only the given values that need it are prepared; the constants once
+    to_prepare = [(i, p) for i, p in enumerate(preparers[:width]) if p is not None]
+    tail = [c if p is None else p(c) for p, c in zip(preparers[width:], constants, strict=True)]
     kept: list[tuple[Any, ...]] = []  # the values given, for the record log
     count = 0
     batch: list[list[Any]] = []
     before = max_pk(model)
     with connection.cursor() as cursor:
         for row in rows:
-            values = (*row, *constants)
+            if len(row) != width:
+                raise ValueError(f"{label}: {len(row)} values for {width} fields")
             if logged:
-                kept.append(values)
-            batch.append([v if p is None else p(v) for p, v in zip(preparers, values, strict=True)])
+                kept.append((*row, *constants))
+            values = list(row)
+            for i, prepare_at in to_prepare:
+                values[i] = prepare_at(values[i])
+            values += tail
+            batch.append(values)
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 count += len(batch)

@@ -199,9 +199,13 @@ def sheet_rows(handler: SheetHandler, raw: list[list[Any]]) -> tuple[list[Row], 
     for index, values in enumerate(raw[1:], start=2):
         cells = {}
         filled = False
+        width = len(values)
         for i, title in columns:
-            text = cell_text(values[i]) if i < len(values) else ""
-            filled = filled or bool(text)
+            value = values[i] if i < width else None
+            # most cells are text: cell_text's first case, without the call
+            text = value.strip() if type(value) is str else cell_text(value)
+            if text:
+                filled = True
             cells[title] = text
         if filled:
             rows.append(Row(number=index, cells=cells))
