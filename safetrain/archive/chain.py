@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -183,9 +184,12 @@ def _lock_head(cursor: Any, q: Callable[[str], str]) -> tuple[int, str]:
 
 def log_append_many(items: Iterable[Item], *, using: str | None = None) -> int:
     """Append entries (kind, ref, data) in order; returns how many. Serialised through the head
-    row; one executemany (or COPY) for all of them. Joins the caller's transaction."""
-    items = list(items)
-    if not items:
+    row; one executemany (or COPY) for all of them. Joins the caller's transaction. `items` may
+    be a generator: each item is dropped once its entry row is made (a bulk path's 10,000 data
+    dicts need not all be alive at once)."""
+    pending = iter(items)
+    first = next(pending, None)
+    if first is None:
         return 0
     alias = using or router.db_for_write(apps.get_model("archive", "LogEntry"))
     connection = connections[alias]
@@ -200,7 +204,7 @@ def log_append_many(items: Iterable[Item], *, using: str | None = None) -> int:
     with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
         seq, prev = _lock_head(cursor, q)
         rows: list[tuple[int, str, str, str, str, str]] = []
-        for kind, ref, data in items:
+        for kind, ref, data in itertools.chain((first,), pending):
             seq += 1
             text = f'{opening}{dumps(data)},"kind":{string(kind)},"ref":{string(ref)},"seq":{seq}}}'
             h = sha((prev + text).encode("utf-8")).hexdigest()

@@ -295,14 +295,18 @@ def items_for_values(
     rows: Sequence[Sequence[Any]],
     kind: str,
     refs: Refs | None = None,
-) -> list[Item]:
+    constants: Mapping[str, Any] | None = None,
+) -> Iterator[Item]:
     """Items for rows just written (e.g. by an executemany insert): their primary keys `ids`
-    and, in the same order, tuples of their values in `columns` order (attnames, every field of
-    the model's ``data`` among them; the fields' Python values, as a read-back returns them).
-    The same items as items_for_rows gives for those rows read back, without reading them back.
-    References `refs` does not know yet are fetched (one query per 900)."""
+    and, in the same order, tuples of their values in `columns` order (attnames; the fields'
+    Python values, as a read-back returns them); `constants`: the columns whose value is the
+    same in every row (an insert's attribution). Every field of the model's ``data`` must be
+    among the two. The same items as items_for_rows gives for those rows read back, without
+    reading them back. References `refs` does not know yet are fetched (one query per 900)
+    before the first item; the items come one at a time (log_append_many takes them so)."""
     spec = SPECS[label]
     refs = refs or Refs()
+    constants = constants or {}
     at = {name: i for i, name in enumerate(columns)}
     person_at = at[spec.person] if spec.person is not None else -1
     ent_at = at["enterprise_id"] if "enterprise_id" in spec.fields else -1
@@ -311,7 +315,24 @@ def items_for_values(
         {row[person_at] for row in rows} if person_at >= 0 else set(),
         {row[ent_at] for row in rows if row[ent_at] is not None} if ent_at >= 0 else set(),
     )
-    fields = [(f.key, at[f.name], f.kind, f.plain) for f in _layout(label)]
+    fields = [(f.key, at[f.name], f.kind, f.plain) for f in _layout(label) if f.name in at]
+    # what every row shares, worked out once (each entry starts from a copy)
+    shared = {f.key: _norm(f.kind, constants[f.name]) for f in _layout(label) if f.name not in at}
+    return _value_items(spec, label, kind, refs, ids, rows, fields, shared, person_at, ent_at)
+
+
+def _value_items(
+    spec: Spec,
+    label: str,
+    kind: str,
+    refs: Refs,
+    ids: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    fields: list[tuple[str, int, tuple[str, int], bool]],
+    shared: dict[str, Any],
+    person_at: int,
+    ent_at: int,
+) -> Iterator[Item]:
     link = (
         refs.employment_person
         if spec.person == "employment_id"
@@ -321,9 +342,8 @@ def items_for_values(
     )
     persons, enterprises = refs.persons, refs.enterprises
     entry_kind, ref_prefix = f"{spec.prefix}.{kind}", f"{label}:"
-    out: list[Item] = []
     for pk, row in zip(ids, rows, strict=True):
-        data: dict[str, Any] = {}
+        data = shared.copy()
         for key, i, field_kind, plain in fields:
             value = row[i]
             data[key] = value if plain and type(value) in _AS_IS else _norm(field_kind, value)
@@ -335,8 +355,7 @@ def items_for_values(
             uid, masked = persons[link[person] if link is not None else int(person)]
             data["person"] = uid
             data["person_masked"] = masked
-        out.append((entry_kind, f"{ref_prefix}{pk}", data))
-    return out
+        yield entry_kind, f"{ref_prefix}{pk}", data
 
 
 _PERSON_PATH = {"person_id": "person", "employment_id": "employment__person"}

@@ -122,11 +122,14 @@ def lookup_hash(value: str) -> str:
 
 def lookup_hasher() -> Callable[[str], str]:
     """lookup_hash() for many values in a tight loop (bulk imports): the key is read from the
-    settings once, not per value; the hashes are exactly lookup_hash()'s."""
+    settings once and the keyed HMAC set up once (each value hashes a copy of it); the hashes
+    are exactly lookup_hash()'s."""
     _, _, mac_key = current_keys()
-    new, sha256 = hmac.new, hashlib.sha256
+    keyed = hmac.new(mac_key, digestmod=hashlib.sha256)
 
     def lookup_one(value: str) -> str:
-        return new(mac_key, value.encode("utf-8"), sha256).hexdigest()
+        mac = keyed.copy()
+        mac.update(value.encode("utf-8"))
+        return mac.hexdigest()
 
     return lookup_one

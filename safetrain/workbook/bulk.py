@@ -106,7 +106,7 @@ def insert_rows(
     # per row only the given values that need it are prepared; the constants once
     to_prepare = [(i, p) for i, p in enumerate(preparers[:width]) if p is not None]
     tail = [c if p is None else p(c) for p, c in zip(preparers[width:], constants, strict=True)]
-    kept: list[tuple[Any, ...]] = []  # the values given, for the record log
+    kept: list[Sequence[Any]] = []  # the rows given, for the record log
     count = 0
     batch: list[list[Any]] = []
     before = max_pk(model)
@@ -115,7 +115,7 @@ def insert_rows(
             if len(row) != width:
                 raise ValueError(f"{label}: {len(row)} values for {width} fields")
             if logged:
-                kept.append((*row, *constants))
+                kept.append(row)
             values = list(row)
             for i, prepare_at in to_prepare:
                 values[i] = prepare_at(values[i])
@@ -137,7 +137,8 @@ def insert_rows(
     if len(ids) != count:
         raise DatabaseError(f"{label}: {count} rows inserted but {len(ids)} read back")
     if logged:
-        attnames = [f.attname for f in all_fields]
-        items = items_for_values(label, ids, attnames, kept, "added", refs)
+        shared = {f.attname: c for f, c in zip(all_fields[width:], constants, strict=True)}
+        attnames = [f.attname for f in all_fields[:width]]
+        items = items_for_values(label, ids, attnames, kept, "added", refs, shared)
         log_append_many(items, using=connection.alias)
     return ids

@@ -371,6 +371,7 @@ def test_entry_text_is_the_canonical_json():
 def test_items_for_values_equal_items_for_rows(filled):
     """Built from values in hand (decimals, booleans, dates, enterprises, persons) or from the
     rows read back: the same items, for every logged model that has rows."""
+    with_constants = 0
     for label in chain.SPECS:
         rows = list(chain.current_rows(label))
         if not rows:
@@ -378,17 +379,22 @@ def test_items_for_values_equal_items_for_rows(filled):
         columns = [c for c in rows[0] if not c.startswith("_")]
         plain = [{c: r[c] for c in columns} for r in rows]  # without the joined references
         expected = chain.items_for_rows(label, plain, "x")
-        got = chain.items_for_values(
-            label,
-            [r["id"] for r in rows],
-            columns,
-            [tuple(r[c] for c in columns) for r in rows],
-            "x",
-        )
+        ids = [r["id"] for r in rows]
+        values = [tuple(r[c] for c in columns) for r in rows]
+        got = list(chain.items_for_values(label, ids, columns, values, "x"))
         assert got == expected, label
+        # the attribution given as constants of the insert, the rest per row
+        if len({(r["source"], r["created_by_id"]) for r in rows}) == 1:
+            attribution = {"source": rows[0]["source"], "created_by_id": rows[0]["created_by_id"]}
+            own = [c for c in columns if c not in attribution]
+            own_values = [tuple(r[c] for c in own) for r in rows]
+            shared = chain.items_for_values(label, ids, own, own_values, "x", None, attribution)
+            assert list(shared) == expected, label
+            with_constants += 1
         assert [chain.canonical_json(i[2]) for i in got] == [
             chain.canonical_json(i[2]) for i in chain.items_for_rows(label, rows, "x")
         ]
+    assert with_constants >= 5
 
 
 def test_seed_loader_logs_every_record():
