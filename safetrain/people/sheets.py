@@ -303,6 +303,8 @@ def _text(c: _Checker, row: Row, column: str, *, required: bool, limit: int) -> 
 
 
 def _dept_path(raw: str) -> tuple[bool, str]:
+    if not raw:
+        return True, ""  # no department (most rows)
     parts = [p.strip() for p in raw.replace("／", "/").split("/") if p.strip()]
     return len(parts) <= 2 and all(len(p) <= 64 for p in parts), "/".join(parts)
 

@@ -242,12 +242,14 @@ def import_workbook(
     for handler in registry:
         if handler.name not in sheets:
             continue
-        rows, header_errors = sheet_rows(handler, sheets[handler.name])
+        # the raw cells are not needed once the rows are built (10,000 rows: let them go)
+        rows, header_errors = sheet_rows(handler, sheets.pop(handler.name))
         result.counts[handler.name] = SheetCount(rows=len(rows))
         if header_errors:
             ctx.errors.extend(header_errors)
             continue
         plans.append((handler, handler.check(rows, ctx)))
+        del rows  # the plan holds what the write needs: the rows' cells can go before it
     if not ctx.errors:
         current = ""
         try:
