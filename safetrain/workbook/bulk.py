@@ -128,11 +128,15 @@ def insert_rows(
         if batch:
             cursor.executemany(sql, batch)
             count += len(batch)
-    ids = list(
-        model._base_manager.using(connection.alias)
-        .filter(pk__gt=before, created_at=now)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    ids = (
+        list(
+            model._base_manager.using(connection.alias)
+            .filter(pk__gt=before, created_at=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if count
+        else []
     )
     if len(ids) != count:
         raise DatabaseError(f"{label}: {count} rows inserted but {len(ids)} read back")
