@@ -704,7 +704,7 @@ class PersonSheet(SheetHandler):
         creator = actor.pk if actor is not None else None
         refs = Refs()  # what the record log's entries refer to, known here (docs/archive.md)
         # persons: the values person_fields() computes, from the number and hash already
-        # normalized by check() (scale test_people_import_refreshes_the_status_of_the_persons_it_wrote)
+        # normalized by check() (checked in scale/tests/test_fast_paths.py)
         new_persons = list(_person_rows(plan.new_persons.values()))
         new_person_ids = insert_rows(
             Person,
