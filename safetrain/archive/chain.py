@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -38,6 +39,7 @@ from safetrain.archive.specs import (  # noqa: F401 - re-exported for the writer
     Refs,
     current_rows,
     items_for_rows,
+    items_for_values,
     record_data,
     ref_of,
     row_fields,
@@ -128,6 +130,33 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def canonical_encoder() -> Callable[[Any], str]:
+    """canonical_json() for many values in a tight loop: json.dumps sets up the C encoder anew
+    for every call; this sets it up once (same encoder, same arguments, so the same text; without
+    the circular-reference check, which flat entry data does not need). Falls back to the plain
+    encoder where the C accelerator is missing."""
+    encoder = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    iterencode = make(
+        None,
+        encoder.default,
+        json.encoder.encode_basestring,
+        None,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+
+    def encode(value: Any) -> str:
+        return "".join(iterencode(value, 0))
+
+    return encode
+
+
 def entry_hash(prev_hash: str, canonical: str) -> str:
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
@@ -155,22 +184,29 @@ def _lock_head(cursor: Any, q: Callable[[str], str]) -> tuple[int, str]:
 
 def log_append_many(items: Iterable[Item], *, using: str | None = None) -> int:
     """Append entries (kind, ref, data) in order; returns how many. Serialised through the head
-    row; one executemany (or COPY) for all of them. Joins the caller's transaction."""
-    items = list(items)
-    if not items:
+    row; one executemany (or COPY) for all of them. Joins the caller's transaction. `items` may
+    be a generator: each item is dropped once its entry row is made (a bulk path's 10,000 data
+    dicts need not all be alive at once)."""
+    pending = iter(items)
+    first = next(pending, None)
+    if first is None:
         return 0
     alias = using or router.db_for_write(apps.get_model("archive", "LogEntry"))
     connection = connections[alias]
     q = connection.ops.quote_name
     at = timezone.now().astimezone(dt.UTC).isoformat()
+    # the canonical JSON of {"seq", "kind", "ref", "at", "data"} (keys sorted: at, data, kind,
+    # ref, seq), put together from the JSON of its parts: the same text as canonical_json() of
+    # the whole (test_entry_text_is_the_canonical_json), without a dict and a sort per entry
+    dumps, string = canonical_encoder(), json.encoder.encode_basestring
+    opening = '{"at":' + string(at) + ',"data":'
+    sha = hashlib.sha256
     with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
         seq, prev = _lock_head(cursor, q)
         rows: list[tuple[int, str, str, str, str, str]] = []
-        dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
-        sha = hashlib.sha256
-        for kind, ref, data in items:
+        for kind, ref, data in itertools.chain((first,), pending):
             seq += 1
-            text = dumps({"seq": seq, "kind": kind, "ref": ref, "at": at, "data": data})
+            text = f'{opening}{dumps(data)},"kind":{string(kind)},"ref":{string(ref)},"seq":{seq}}}'
             h = sha((prev + text).encode("utf-8")).hexdigest()
             rows.append((seq, kind, ref, prev, text, h))
             prev = h

@@ -114,24 +114,37 @@ class Refs:
     def load(self, spec: Spec, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows or "_uid" in rows[0] or "_code" in rows[0]:
             return  # nothing to resolve, or read back with the references joined in
+        links = {r[spec.person] for r in rows} if spec.person is not None else set()
+        ents = (
+            {r["enterprise_id"] for r in rows if r["enterprise_id"] is not None}
+            if "enterprise_id" in spec.fields
+            else set()
+        )
+        self.load_ids(spec, links, ents)
+
+    def load_ids(self, spec: Spec, links: set[Any], enterprises: set[Any]) -> None:
+        """Fetch what is not known yet for rows whose person column (``spec.person``: a person,
+        employment or certificate id) holds `links` and whose enterprise column `enterprises`."""
         if spec.person == "employment_id":
-            need = {r["employment_id"] for r in rows} - self.employment_person.keys()
+            need = links - self.employment_person.keys()
             for pk, person in self._fetch("people.employment", need, ["person_id"]):
                 self.employment_person[pk] = person
+            persons = {self.employment_person[link] for link in links}
         elif spec.person == "certificate_id":
-            need = {r["certificate_id"] for r in rows} - self.certificate_person.keys()
+            need = links - self.certificate_person.keys()
             for pk, person in self._fetch("certificates.certificate", need, ["person_id"]):
                 self.certificate_person[pk] = person
+            persons = {self.certificate_person[link] for link in links}
+        else:
+            persons = {int(link) for link in links}
         if spec.person is not None:
-            persons = {self.person_of(spec, r) for r in rows} - self.persons.keys()
             for pk, uid, masked in self._fetch(
-                "people.person", persons, ["uid", "id_number_masked"]
+                "people.person", persons - self.persons.keys(), ["uid", "id_number_masked"]
             ):
                 self.persons[pk] = (str(uid), masked)
-        if "enterprise_id" in spec.fields:
-            ents = {r["enterprise_id"] for r in rows if r["enterprise_id"] is not None}
+        if enterprises:
             for pk, code in self._fetch(
-                "enterprises.enterprise", ents - self.enterprises.keys(), ["credit_code"]
+                "enterprises.enterprise", enterprises - self.enterprises.keys(), ["credit_code"]
             ):
                 self.enterprises[pk] = code
 
@@ -196,18 +209,47 @@ def _norm(kind: tuple[str, int], value: Any) -> Any:
     return value
 
 
+# values that _norm returns unchanged for every field but a decimal or boolean one
+_AS_IS = frozenset({str, int, float, type(None)})
+_SPECIAL = frozenset({"DecimalField", "BooleanField"})
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One field of ``data``: its attname, its key in ``data`` and how its value is written."""
+
+    name: str
+    key: str
+    kind: tuple[str, int]
+    plain: bool  # not a decimal or boolean: a str, int, float or None goes in as it is
+
+
+_layouts: dict[str, tuple[_Field, ...]] = {}
+
+
+def _layout(label: str) -> tuple[_Field, ...]:
+    """The fields of a logged model's ``data`` but the enterprise (by credit code), worked out
+    once per model (the bulk paths build thousands of entries per call)."""
+    if label not in _layouts:
+        kinds = _kinds(label)
+        _layouts[label] = tuple(
+            _Field(name, _key(name), kinds[name], kinds[name][0] not in _SPECIAL)
+            for name in SPECS[label].fields
+            if name != "enterprise_id"
+        )
+    return _layouts[label]
+
+
 def record_data(label: str, row: Mapping[str, Any], refs: Refs) -> dict[str, Any]:
     """The ``data`` of one record (its row by attname; ``refs`` loaded for it)."""
     spec = SPECS[label]
-    kinds = _kinds(label)
     data: dict[str, Any] = {}
-    for name in spec.fields:
-        value = row[name]
-        if name == "enterprise_id":
-            code = row["_code"] if "_code" in row else value and refs.enterprises[value]
-            data["enterprise"] = code
-        else:
-            data[_key(name)] = _norm(kinds[name], value)
+    for f in _layout(label):
+        value = row[f.name]
+        data[f.key] = value if f.plain and type(value) in _AS_IS else _norm(f.kind, value)
+    if "enterprise_id" in spec.fields:
+        value = row["enterprise_id"]
+        data["enterprise"] = row["_code"] if "_code" in row else value and refs.enterprises[value]
     if spec.person is not None:
         if "_uid" in row:
             uid, masked = str(row["_uid"]), row["_masked"]
@@ -244,6 +286,76 @@ def items_for_rows(
         k = kind(row) if callable(kind) else kind
         out.append((f"{spec.prefix}.{k}", ref_of(label, row["id"]), record_data(label, row, refs)))
     return out
+
+
+def items_for_values(
+    label: str,
+    ids: Sequence[Any],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    kind: str,
+    refs: Refs | None = None,
+    constants: Mapping[str, Any] | None = None,
+) -> Iterator[Item]:
+    """Items for rows just written (e.g. by an executemany insert): their primary keys `ids`
+    and, in the same order, tuples of their values in `columns` order (attnames; the fields'
+    Python values, as a read-back returns them); `constants`: the columns whose value is the
+    same in every row (an insert's attribution). Every field of the model's ``data`` must be
+    among the two. The same items as items_for_rows gives for those rows read back, without
+    reading them back. References `refs` does not know yet are fetched (one query per 900)
+    before the first item; the items come one at a time (log_append_many takes them so)."""
+    spec = SPECS[label]
+    refs = refs or Refs()
+    constants = constants or {}
+    at = {name: i for i, name in enumerate(columns)}
+    person_at = at[spec.person] if spec.person is not None else -1
+    ent_at = at["enterprise_id"] if "enterprise_id" in spec.fields else -1
+    refs.load_ids(
+        spec,
+        {row[person_at] for row in rows} if person_at >= 0 else set(),
+        {row[ent_at] for row in rows if row[ent_at] is not None} if ent_at >= 0 else set(),
+    )
+    fields = [(f.key, at[f.name], f.kind, f.plain) for f in _layout(label) if f.name in at]
+    # what every row shares, worked out once (each entry starts from a copy)
+    shared = {f.key: _norm(f.kind, constants[f.name]) for f in _layout(label) if f.name not in at}
+    return _value_items(spec, label, kind, refs, ids, rows, fields, shared, person_at, ent_at)
+
+
+def _value_items(
+    spec: Spec,
+    label: str,
+    kind: str,
+    refs: Refs,
+    ids: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    fields: list[tuple[str, int, tuple[str, int], bool]],
+    shared: dict[str, Any],
+    person_at: int,
+    ent_at: int,
+) -> Iterator[Item]:
+    link = (
+        refs.employment_person
+        if spec.person == "employment_id"
+        else refs.certificate_person
+        if spec.person == "certificate_id"
+        else None
+    )
+    persons, enterprises = refs.persons, refs.enterprises
+    entry_kind, ref_prefix = f"{spec.prefix}.{kind}", f"{label}:"
+    for pk, row in zip(ids, rows, strict=True):
+        data = shared.copy()
+        for key, i, field_kind, plain in fields:
+            value = row[i]
+            data[key] = value if plain and type(value) in _AS_IS else _norm(field_kind, value)
+        if ent_at >= 0:
+            value = row[ent_at]
+            data["enterprise"] = value and enterprises[value]
+        if person_at >= 0:
+            person = row[person_at]
+            uid, masked = persons[link[person] if link is not None else int(person)]
+            data["person"] = uid
+            data["person_masked"] = masked
+        yield entry_kind, f"{ref_prefix}{pk}", data
 
 
 _PERSON_PATH = {"person_id": "person", "employment_id": "employment__person"}

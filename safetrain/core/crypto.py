@@ -118,3 +118,18 @@ def lookup_hash(value: str) -> str:
     """Keyed hash (HMAC-SHA256) used to find a record by a personal identifier."""
     _, _, mac_key = current_keys()
     return hmac.new(mac_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def lookup_hasher() -> Callable[[str], str]:
+    """lookup_hash() for many values in a tight loop (bulk imports): the key is read from the
+    settings once and the keyed HMAC set up once (each value hashes a copy of it); the hashes
+    are exactly lookup_hash()'s."""
+    _, _, mac_key = current_keys()
+    keyed = hmac.new(mac_key, digestmod=hashlib.sha256)
+
+    def lookup_one(value: str) -> str:
+        mac = keyed.copy()
+        mac.update(value.encode("utf-8"))
+        return mac.hexdigest()
+
+    return lookup_one

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from operator import mul
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -16,7 +17,9 @@ class InvalidIdentifier(ValueError):
 
 
 def id_check_char(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
+    if len(first17) != len(ID_WEIGHTS):
+        raise ValueError(f"an ID number's check character needs 17 digits, not {len(first17)}")
+    total = sum(map(mul, map(int, first17), ID_WEIGHTS))
     return ID_CHECK[total % 11]
 
 

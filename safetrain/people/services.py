@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -32,6 +33,20 @@ def id_lookup_hash(id_number: str) -> str:
 
 def phone_lookup_hash(phone: str) -> str:
     return crypto.lookup_hash("phone:" + phone)
+
+
+def lookup_hashers() -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """id_lookup_hash and phone_lookup_hash for many values in a tight loop (bulk imports):
+    the key read once (crypto.lookup_hasher); the same hashes."""
+    lookup = crypto.lookup_hasher()
+
+    def id_hash(id_number: str) -> str:
+        return lookup("id:" + id_number)
+
+    def phone_hash(phone: str) -> str:
+        return lookup("phone:" + phone)
+
+    return id_hash, phone_hash
 
 
 def person_fields(*, id_number: str, name: str, phone: str = "") -> dict[str, object]:

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from django.db.models import F, Q
 
-from safetrain.archive.chain import log_ids, log_objects
+from safetrain.archive.chain import Refs, log_ids, log_objects
 from safetrain.catalog.models import EmploymentForm, JobType, RoleCategory, SpecialOperation
 from safetrain.core import crypto, events
 from safetrain.core.dates import parse_iso_date
@@ -42,7 +42,7 @@ from safetrain.core.identifiers import (
 from safetrain.core.scope import enterprise_q, is_citywide
 from safetrain.enterprises.models import Enterprise, OrgUnit
 from safetrain.people.models import Employment, Leave, Person, Post
-from safetrain.people.services import id_lookup_hash, phone_lookup_hash, ranges_overlap
+from safetrain.people.services import lookup_hashers, phone_lookup_hash, ranges_overlap
 from safetrain.regions.models import CITY_CODE
 from safetrain.workbook.bulk import insert_rows
 from safetrain.workbook.registry import ExportScope, ImportContext, Row, SheetHandler, register
@@ -103,7 +103,7 @@ class Emp:
     row: int | None = None  # the 人员 row that declares it
 
 
-@dataclass
+@dataclass(frozen=True)
 class PostInfo:
     title: str
     job_type_id: int | None
@@ -123,12 +123,14 @@ class _Checker:
         self.role = "" if actor is None else ("city_admin" if actor.is_superuser else actor.role)
         self.citywide = actor is None or is_citywide(actor)
         self._ids: dict[str, tuple[str, str] | str] = {}
+        self._id_hash = lookup_hashers()[0]
         self._dates: dict[str, dt.date | str] = {}
         self.enterprises: dict[str, tuple[int, str, str]] = {}  # code → (pk, region, sector)
         self.declared: dict[str, tuple[str, str]] = dict(ctx.state.get(ENTERPRISE_INFO) or {})
         for code in ctx.state.get(DECLARED_ENTERPRISES) or ():
             self.declared.setdefault(str(code), ("", ""))
         self._job_types: dict[str, list[tuple[int, str, str | None]]] | None = None
+        self._posts: dict[tuple[str, str | None, str], PostInfo] = {}
         self._operations: set[str] | None = None
 
     def error(self, row: Row | int, column: str, message: str) -> None:
@@ -147,7 +149,7 @@ class _Checker:
         if parsed is None:
             try:
                 number = normalize_id_number(raw)
-                parsed = (number, id_lookup_hash(number))
+                parsed = (number, self._id_hash(number))
             except InvalidIdentifier as exc:
                 parsed = f"身份证号“{mask_echo(raw)}”无效：{exc}" if raw else "身份证号不能为空"
             self._ids[raw] = parsed
@@ -178,9 +180,11 @@ class _Checker:
     def load_enterprises(self, rows: Iterable[Row]) -> None:
         codes = sorted({r.get(H_CODE).strip().upper() for r in rows} - {""})
         for chunk in _chunks(codes):
-            for pk, code, region, sector in Enterprise.objects.filter(
-                credit_code__in=chunk
-            ).values_list("pk", "credit_code", "region_id", "sector_id"):
+            for pk, code, region, sector in (
+                Enterprise.objects.filter(credit_code__in=chunk)
+                .order_by()  # no ORDER BY: SQLite would scan the table in that order
+                .values_list("pk", "credit_code", "region_id", "sector_id")
+            ):
                 self.enterprises[code] = (pk, region, sector)
 
     def enterprise(self, row: Row) -> tuple[str, str] | None:
@@ -214,9 +218,13 @@ class _Checker:
         """hash → (pk, name, phone hash) of stored persons."""
         out: dict[str, tuple[int, str, str]] = {}
         for chunk in _chunks(sorted(set(hashes))):
-            for pk, h, name, phone_hash in Person.objects.filter(
-                id_number_hash__in=chunk
-            ).values_list("pk", "id_number_hash", "name", "phone_hash"):
+            # no ORDER BY (Person's default is the pk): with it SQLite scans every person in pk
+            # order instead of looking the hashes up in their unique index
+            for pk, h, name, phone_hash in (
+                Person.objects.filter(id_number_hash__in=chunk)
+                .order_by()
+                .values_list("pk", "id_number_hash", "name", "phone_hash")
+            ):
                 out[h] = (pk, name, phone_hash)
         return out
 
@@ -236,7 +244,15 @@ class _Checker:
 
     def post(self, title: str, op: str | None, sector: str) -> PostInfo:
         """The job type a title links to (the enterprise's sector preferred, as job_type_find)
-        and the operation: explicit, none, or the job type's catalogue default."""
+        and the operation: explicit, none, or the job type's catalogue default. Worked out once
+        per (title, operation, sector): the rows of a sheet repeat a handful of posts."""
+        key = (title, op, sector)
+        info = self._posts.get(key)
+        if info is None:
+            info = self._posts[key] = self._find_post(title, op, sector)
+        return info
+
+    def _find_post(self, title: str, op: str | None, sector: str) -> PostInfo:
         if self._job_types is None:
             self._job_types = defaultdict(list)
             for pk, name, sec, jt_op in JobType.objects.order_by(
@@ -287,6 +303,8 @@ def _text(c: _Checker, row: Row, column: str, *, required: bool, limit: int) -> 
 
 
 def _dept_path(raw: str) -> tuple[bool, str]:
+    if not raw:
+        return True, ""  # no department (most rows)
     parts = [p.strip() for p in raw.replace("／", "/").split("/") if p.strip()]
     return len(parts) <= 2 and all(len(p) <= 64 for p in parts), "/".join(parts)
 
@@ -364,6 +382,7 @@ def _person_rows(rows: Iterable[PersonRow]) -> Iterator[tuple[Any, ...]]:
     """New persons' columns (as people.services.person_fields, from the normalized number, its
     lookup hash and the normalized phone of check()), encrypting in a tight loop."""
     encrypt = crypto.encryptor()
+    phone_hash = lookup_hashers()[1]
     for r in rows:
         phone = r.phone
         yield (
@@ -374,7 +393,7 @@ def _person_rows(rows: Iterable[PersonRow]) -> Iterator[tuple[Any, ...]]:
             r.name,
             id_birth_date(r.number),
             encrypt(phone) if phone else "",
-            phone_lookup_hash(phone) if phone else "",
+            phone_hash(phone) if phone else "",
             mask_phone(phone) if phone else "",
         )
 
@@ -420,6 +439,7 @@ class PersonRow:
 @dataclass
 class PersonPlan:
     new_persons: dict[str, PersonRow] = field(default_factory=dict)  # hash → first row
+    stored_ids: dict[str, int] = field(default_factory=dict)  # hash → pk of stored persons
     phone_updates: dict[int, str] = field(default_factory=dict)  # person pk → phone
     new_rows: list[PersonRow] = field(default_factory=list)
     updates: list[tuple[PersonRow, int, int | None]] = field(default_factory=list)  # emp, post
@@ -546,6 +566,7 @@ class PersonSheet(SheetHandler):
             )
         # ---- what is stored for these persons
         stored = c.known_persons(first_row)
+        plan.stored_ids = {h: v[0] for h, v in stored.items()}
         stored_emps: dict[int, list[tuple[int, str, dt.date, dt.date | None, str, str]]] = (
             defaultdict(list)
         )
@@ -596,6 +617,15 @@ class PersonSheet(SheetHandler):
             rows_by_person[r.id_hash].append(r)
         for id_hash, person_rows in rows_by_person.items():
             known = stored.get(id_hash)
+            if known is None and len(person_rows) == 1:
+                # the common case of a bulk import, a new person with one employment: nothing
+                # to overlap, nothing stored to update (what the general path below gives)
+                r = person_rows[0]
+                effective[id_hash] = [Emp(r.code, r.start, r.end, row=r.row)]
+                plan.new_rows.append(r)
+                plan.new_persons[id_hash] = r
+                r.phone = first_row[id_hash][2]
+                continue
             db = {(e[1], e[2]): e for e in stored_emps.get(known[0], [])} if known else {}
             emps: dict[tuple[str, dt.date], Emp] = {
                 key: Emp(key[0], key[1], e[3], pk=e[0]) for key, e in db.items()
@@ -666,20 +696,27 @@ class PersonSheet(SheetHandler):
 
     def write(self, plan: PersonPlan, ctx: ImportContext) -> int:
         """Set-based: new persons, employments and first posts with one executemany each
-        (workbook.bulk.insert_rows), then the ids read back by key (one query per 900);
-        updates with bulk_update. Tells compliance which persons changed (core.events), so
-        their status is refreshed set-based after the commit."""
+        (workbook.bulk.insert_rows, which returns their ids in order and logs the employments and
+        posts from the values in hand, the references primed here); updates with bulk_update.
+        Tells compliance which persons changed (core.events), so their status is refreshed
+        set-based after the commit."""
         actor = ctx.actor
         creator = actor.pk if actor is not None else None
+        refs = Refs()  # what the record log's entries refer to, known here (docs/archive.md)
         # persons: the values person_fields() computes, from the number and hash already
-        # normalized by check() (test_people_sheet_person_columns_equal_person_fields)
-        insert_rows(
+        # normalized by check() (checked in scale/tests/test_fast_paths.py)
+        new_persons = list(_person_rows(plan.new_persons.values()))
+        new_person_ids = insert_rows(
             Person,
             _PERSON_COLUMNS,
-            _person_rows(plan.new_persons.values()),
+            new_persons,
             created_by=creator,
             distinct={"uid", "id_number_enc", "id_number_hash", "id_number_masked", "phone_enc"},
         )
+        person_ids = dict(plan.stored_ids)
+        for id_hash, pk, values in zip(plan.new_persons, new_person_ids, new_persons, strict=True):
+            person_ids[id_hash] = pk
+            refs.persons[pk] = (str(values[0]), values[3])  # uid, masked ID number
         if plan.phone_updates:
             people = []
             for pk, phone in plan.phone_updates.items():
@@ -698,15 +735,11 @@ class PersonSheet(SheetHandler):
         if not rows:
             events.persons_changed(plan.phone_updates)
             return plan.changed
-        person_ids: dict[str, int] = {}
-        for chunk in _chunks(sorted({r.id_hash for r in rows})):
-            person_ids.update(
-                Person.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", "pk")
-            )
         enterprises = {
             e.credit_code: e
-            for e in Enterprise.objects.filter(credit_code__in={r.code for r in rows})
+            for e in Enterprise.objects.filter(credit_code__in={r.code for r in rows}).order_by()
         }
+        refs.enterprises.update((e.pk, code) for code, e in enterprises.items())
         units: dict[tuple[str, str], int | None] = {}
         from safetrain.enterprises.services import org_unit_ensure
 
@@ -715,32 +748,22 @@ class PersonSheet(SheetHandler):
             if key not in units:
                 unit = org_unit_ensure(enterprise=enterprises[r.code], path=r.dept)
                 units[key] = unit.pk if unit else None
-        # new employments, then their ids by key, then their first posts
-        insert_rows(
+        # new employments, then their first posts
+        emp_ids = insert_rows(
             Employment,
             ("person_id", "enterprise_id", "role_category", "employment_form")
             + ("start_date", "end_date"),
-            (
+            [
                 (person_ids[r.id_hash], enterprises[r.code].pk, r.role, r.form, r.start, r.end)
                 for r in plan.new_rows
-            ),
+            ],
             created_by=creator,
+            refs=refs,
         )
-        emp_ids: dict[tuple[int, int, dt.date], int] = {}
-        new_person_ids = sorted({person_ids[r.id_hash] for r in plan.new_rows})
-        for chunk in _chunks(new_person_ids):
-            for pk, pid, ent, start in Employment.objects.filter(person_id__in=chunk).values_list(
-                "pk", "person_id", "enterprise_id", "start_date"
-            ):
-                emp_ids[(pid, ent, start)] = pk
-        posts = [
-            self._post_values(
-                emp_ids[(person_ids[r.id_hash], enterprises[r.code].pk, r.start)],
-                r,
-                units[(r.code, r.dept)],
-            )
-            for r in plan.new_rows
-        ]
+        posts = []
+        for emp_pk, r in zip(emp_ids, plan.new_rows, strict=True):
+            refs.employment_person[emp_pk] = person_ids[r.id_hash]
+            posts.append(self._post_values(emp_pk, r, units[(r.code, r.dept)]))
         # changed employments
         emp_updates = []
         post_updates = []
@@ -754,7 +777,7 @@ class PersonSheet(SheetHandler):
                 post = self._post(emp_pk, r, units[(r.code, r.dept)], actor)
                 post.pk = post_pk
                 post_updates.append(post)
-        insert_rows(Post, _POST_COLUMNS, posts, created_by=creator)
+        insert_rows(Post, _POST_COLUMNS, posts, created_by=creator, refs=refs)
         Employment.objects.bulk_update(
             emp_updates, ["role_category", "employment_form", "end_date"], batch_size=500
         )
@@ -763,7 +786,7 @@ class PersonSheet(SheetHandler):
         )
         log_ids("updated", Employment, [e.pk for e in emp_updates])  # docs/archive.md
         log_ids("updated", Post, [p.pk for p in post_updates])
-        events.persons_changed([*person_ids.values(), *plan.phone_updates])
+        events.persons_changed([*(person_ids[r.id_hash] for r in rows), *plan.phone_updates])
         return plan.changed
 
     @staticmethod

@@ -199,9 +199,13 @@ def sheet_rows(handler: SheetHandler, raw: list[list[Any]]) -> tuple[list[Row], 
     for index, values in enumerate(raw[1:], start=2):
         cells = {}
         filled = False
+        width = len(values)
         for i, title in columns:
-            text = cell_text(values[i]) if i < len(values) else ""
-            filled = filled or bool(text)
+            value = values[i] if i < width else None
+            # most cells are text: cell_text's first case, without the call
+            text = value.strip() if type(value) is str else cell_text(value)
+            if text:
+                filled = True
             cells[title] = text
         if filled:
             rows.append(Row(number=index, cells=cells))
@@ -238,12 +242,14 @@ def import_workbook(
     for handler in registry:
         if handler.name not in sheets:
             continue
-        rows, header_errors = sheet_rows(handler, sheets[handler.name])
+        # the raw cells are not needed once the rows are built (10,000 rows: let them go)
+        rows, header_errors = sheet_rows(handler, sheets.pop(handler.name))
         result.counts[handler.name] = SheetCount(rows=len(rows))
         if header_errors:
             ctx.errors.extend(header_errors)
             continue
         plans.append((handler, handler.check(rows, ctx)))
+        del rows  # the plan holds what the write needs: the rows' cells can go before it
     if not ctx.errors:
         current = ""
         try:

@@ -305,6 +305,98 @@ def test_people_import_logs_employments_and_posts(emp):
     assert run_verify("--records")[0] == 0
 
 
+def test_people_import_entries_equal_the_rows_read_back(emp):
+    """The 人员 import builds its entries from the values it inserted (workbook.bulk): each one
+    must hold exactly what the rows read back from the database give (chain.items_for_rows
+    over chain.rows_qs, the former read-back), byte for byte in the canonical JSON."""
+    from safetrain.core.testing import new_id_number
+    from safetrain.people.models import Employment, Post
+    from safetrain.people.tests.factories import make_user
+    from safetrain.workbook.tests.helpers import person_row
+
+    code = emp.enterprise.credit_code
+    stored = person_id_number(emp.person)  # a stored person: a second employment, refs fetched
+    rows = [
+        person_row(new_id_number(), "李一", code, phone="13800138000", op="5.4", dept="综采/一班"),
+        person_row(
+            new_id_number(), "李二", code, post="文员", role="安全生产管理人员", end="2024-01-31"
+        ),
+        person_row(
+            stored, emp.person.name, code, start="2010-01-01", end="2012-12-31", form="劳务派遣"
+        ),
+        person_row(new_id_number(), "李三", code, post="瓦斯检查工", op="无"),
+    ]
+    before = LogEntry.objects.count()
+    actor = make_user("city_admin")
+    result = import_workbook(xlsx({"人员": rows}), actor=actor, today=dt.date(2024, 6, 30))
+    assert not result.errors, result.errors
+    new = list(LogEntry.objects.filter(seq__gt=before).order_by("seq"))
+    assert [e.kind for e in new] == ["employment.added"] * 4 + ["post.added"] * 4
+    for label, model in (("people.employment", Employment), ("people.post", Post)):
+        pks = model.objects.filter(source="import").order_by("pk").values_list("pk", flat=True)
+        read_back = chain.items_for_rows(
+            label, list(chain.rows_qs(label).filter(pk__in=pks)), "added"
+        )
+        logged = [e for e in new if e.ref.startswith(f"{label}:")]
+        assert [(e.kind, e.ref) for e in logged] == [item[:2] for item in read_back]
+        for entry, (kind, ref, data) in zip(logged, read_back, strict=True):
+            at = json.loads(entry.canonical)["at"]
+            whole = {"seq": entry.seq, "kind": kind, "ref": ref, "at": at, "data": data}
+            assert entry.canonical == chain.canonical_json(whole)
+            assert data["created_by"] == actor.pk and data["source"] == "import"
+    posts = [json.loads(e.canonical)["data"] for e in new if e.kind == "post.added"]
+    assert {p["operation"] for p in posts} >= {"5.4", None}
+    assert any(p["org_unit"] for p in posts) and any(p["org_unit"] is None for p in posts)
+    assert run_verify("--records")[0] == 0
+
+
+def test_entry_text_is_the_canonical_json():
+    """log_append_many puts an entry's text together from the JSON of its parts: it must be
+    canonical_json() of the whole entry, whatever the data hold."""
+    items = [
+        ("test.added", "x:1", {}),
+        ("test.changed", 'q"uote\\:2', {"b": 1, "a": [1, 2.5, None], "c": {"z": True, "y": "é"}}),
+        ("测试.新增", "x:\u2028", {"text": '换行\n\t"引号"', "n": -0.1, "big": 10**20}),
+    ]
+    chain.log_append_many(items)
+    entries = list(LogEntry.objects.order_by("-seq")[:3])[::-1]
+    for entry, (kind, ref, data) in zip(entries, items, strict=True):
+        body = json.loads(entry.canonical)
+        whole = {"seq": entry.seq, "kind": kind, "ref": ref, "at": body["at"], "data": data}
+        assert entry.canonical == chain.canonical_json(whole)
+        assert (entry.kind, entry.ref) == (kind, ref)
+    assert chain.verify().ok
+
+
+def test_items_for_values_equal_items_for_rows(filled):
+    """Built from values in hand (decimals, booleans, dates, enterprises, persons) or from the
+    rows read back: the same items, for every logged model that has rows."""
+    with_constants = 0
+    for label in chain.SPECS:
+        rows = list(chain.current_rows(label))
+        if not rows:
+            continue
+        columns = [c for c in rows[0] if not c.startswith("_")]
+        plain = [{c: r[c] for c in columns} for r in rows]  # without the joined references
+        expected = chain.items_for_rows(label, plain, "x")
+        ids = [r["id"] for r in rows]
+        values = [tuple(r[c] for c in columns) for r in rows]
+        got = list(chain.items_for_values(label, ids, columns, values, "x"))
+        assert got == expected, label
+        # the attribution given as constants of the insert, the rest per row
+        if len({(r["source"], r["created_by_id"]) for r in rows}) == 1:
+            attribution = {"source": rows[0]["source"], "created_by_id": rows[0]["created_by_id"]}
+            own = [c for c in columns if c not in attribution]
+            own_values = [tuple(r[c] for c in own) for r in rows]
+            shared = chain.items_for_values(label, ids, own, own_values, "x", None, attribution)
+            assert list(shared) == expected, label
+            with_constants += 1
+        assert [chain.canonical_json(i[2]) for i in got] == [
+            chain.canonical_json(i[2]) for i in chain.items_for_rows(label, rows, "x")
+        ]
+    assert with_constants >= 5
+
+
 def test_seed_loader_logs_every_record():
     from safetrain.scale.load import seed_city
 

@@ -8,6 +8,7 @@ from safetrain.core.dates import add_months, add_years
 from safetrain.core.identifiers import (
     InvalidIdentifier,
     credit_check_char,
+    id_check_char,
     make_credit_code,
     make_id_number,
     mask_id_number,
@@ -45,6 +46,16 @@ def test_generated_id_numbers_validate(birth, seq):
     flipped = number[:16] + str((int(number[16]) + 1) % 10) + number[17]
     with pytest.raises(InvalidIdentifier):
         normalize_id_number(flipped)
+
+
+def test_id_check_char_known_value_and_length():
+    assert id_check_char("11010519491231002") == "X"  # GB 11643 worked example
+    assert (
+        id_check_char("14050219800101123") == make_id_number("140502", dt.date(1980, 1, 1), 123)[17]
+    )
+    for wrong in ("1101051949123100", "110105194912310021"):
+        with pytest.raises(ValueError, match="17 digits"):
+            id_check_char(wrong)
 
 
 def test_mask():

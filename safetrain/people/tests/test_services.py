@@ -9,9 +9,12 @@ from safetrain.people.models import Person
 from safetrain.people.services import (
     PostSpec,
     employment_start,
+    id_lookup_hash,
     leave_record,
+    lookup_hashers,
     person_id_number,
     person_register,
+    phone_lookup_hash,
     post_change,
     user_create,
 )
@@ -23,6 +26,15 @@ from safetrain.people.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def test_lookup_hashers_give_the_lookup_hashes():
+    """The bulk import's hashers (the key read once) give exactly the services' hashes."""
+    id_hash, phone_hash = lookup_hashers()
+    number = new_id_number()
+    assert id_hash(number) == id_lookup_hash(number) == crypto.lookup_hash("id:" + number)
+    assert phone_hash("13800138000") == phone_lookup_hash("13800138000")
+    assert id_hash("13800138000") != phone_hash("13800138000")  # the prefixes keep them apart
 
 
 def test_person_is_stored_encrypted_and_found_by_hash():
