@@ -212,9 +212,13 @@ pop AS MATERIALIZED (
       AND NOT {away}
 ),"""
     exp_win, rev_win = n.cert_expiry_window_days, n.cert_review_window_days
-    covered = f"""CASE WHEN EXISTS (SELECT 1 FROM {t["training"]} t WHERE {tr_ok}
+    covered = (
+        "COALESCE(hrs.covered, 0)"
+        if full
+        else f"""CASE WHEN EXISTS (SELECT 1 FROM {t["training"]} t WHERE {tr_ok}
                           AND t.person_id = pop.person_id AND t.date >= %(jan1)s)
              THEN 1 ELSE 0 END"""
+    )
     return f"""
 WITH
 {population}
@@ -439,17 +443,25 @@ def _hours_cte(policy: Policy, t: dict[str, str], tr_ok: str) -> str:
         )
 
     annual = _hours_case(policy, "annual")
-    return f"""hrs AS MATERIALIZED (
+    # this year's hours once per person: they decide both ANNUAL_HOURS_PENDING and coverage
+    # (hours are > 0 by constraint, so "trained this year" is "this year's hours > 0")
+    return f"""hy AS MATERIALIZED (
+    SELECT pop.person_id, pop.role, pop.high_risk, pop.start_date,
+           {hours("t.date >= %(jan1)s")} AS this_year
+    FROM pop
+),
+hrs AS MATERIALIZED (
     SELECT pop.person_id,
+        CASE WHEN pop.this_year > 0 THEN 1 ELSE 0 END AS covered,
         CASE WHEN pop.role IN ('principal', 'deputy', 'safety_manager')
              AND {hours("t.kind = 'initial'")} < {_hours_case(policy, "initial")}
              THEN 1 ELSE 0 END AS initial_short,
-        CASE WHEN pop.start_date < %(jan1)s AND {hours("t.date >= %(jan1)s")} < {annual}
+        CASE WHEN pop.start_date < %(jan1)s AND pop.this_year < {annual}
              THEN 1 ELSE 0 END AS annual_pending,
         CASE WHEN %(short_on)s = 1 AND pop.start_date < %(jan1_prev)s
              AND {hours("t.date >= %(jan1_prev)s AND t.date < %(jan1)s")} < {annual}
              THEN 1 ELSE 0 END AS annual_short
-    FROM pop
+    FROM hy AS pop
 ),"""
 
 
@@ -661,6 +673,8 @@ def _status_columns(policy: Policy) -> dict[str, str]:
     def flag(col: str) -> str:
         return f"(COALESCE(per.{col}, 0) = 1)"
 
+    # most persons have no finding: a sum of the flags decides that before any text is built
+    none = "COALESCE(" + " + ".join(f'per."{c}"' for c in PERSON_CODES) + ", 0) = 0"
     columns = {
         "person_id": "p.id",
         "as_of": "%(d)s",
@@ -668,17 +682,14 @@ def _status_columns(policy: Policy) -> dict[str, str]:
         "WHEN a.away = 1 THEN 'on_leave' ELSE 'in_post' END",
         "may_work": flag("may_work"),
         "enterprise_id": "a.enterprise_id",
-        "blocking_codes": blocked,
-        "codes": codes,
+        "blocking_codes": f"CASE WHEN COALESCE(per.may_work, 1) = 1 THEN '[]' ELSE {blocked} END",
+        "codes": f"CASE WHEN {none} THEN '[]' ELSE {codes} END",
         "covered": flag("covered"),
         "cert_required": flag("cert_required"),
         "certified": flag("certified"),
         "aware": flag("aware"),
         "policy_version": "%(version)s",
-        # [] when no code is flagged (a sum of the flags: cheaper than comparing the text)
-        "findings": "CASE WHEN COALESCE("
-        + " + ".join(f'per."{c}"' for c in PERSON_CODES)
-        + ", 0) = 0 THEN '[]' END",
+        "findings": f"CASE WHEN {none} THEN '[]' END",
         "computed_at": "%(now)s",
     }
     if connection.vendor == "postgresql":
