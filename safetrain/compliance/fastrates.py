@@ -308,14 +308,16 @@ certs AS MATERIALIZED (
 ),
 prejob AS MATERIALIZED (
     SELECT pop.person_id,
-        CASE WHEN ROUND(COALESCE((SELECT SUM(t.hours) FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = pop.person_id
-                  AND t.kind = 'prejob' AND t.enterprise_id = pop.enterprise_id
-                  AND t.date >= {f["minus_days"]("pop.start_date", n.prejob_lookback_days)}), 0), 1)
-            < CASE WHEN pop.high_risk THEN {hr_hours} ELSE {other_hours} END
-        OR (SELECT COUNT(DISTINCT t.level) FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = pop.person_id
-            AND t.kind = 'prejob' AND t.enterprise_id = pop.enterprise_id
-            AND t.date >= {f["minus_days"]("pop.start_date", n.prejob_lookback_days)}
-            AND t.level IN ('company', 'workshop', 'team')) < 3 THEN 1 ELSE 0 END AS p_training,
+        -- hours and the three levels in one look-up (no COUNT(DISTINCT) sort per person)
+        (SELECT CASE WHEN ROUND(COALESCE(SUM(t.hours), 0), 1)
+                          < CASE WHEN pop.high_risk THEN {hr_hours} ELSE {other_hours} END
+                     OR COALESCE(MAX(CASE WHEN t.level = 'company' THEN 1 ELSE 0 END), 0)
+                        + COALESCE(MAX(CASE WHEN t.level = 'workshop' THEN 1 ELSE 0 END), 0)
+                        + COALESCE(MAX(CASE WHEN t.level = 'team' THEN 1 ELSE 0 END), 0) < 3
+                THEN 1 ELSE 0 END
+         FROM {t["training"]} t WHERE {tr_ok} AND t.person_id = pop.person_id
+         AND t.kind = 'prejob' AND t.enterprise_id = pop.enterprise_id
+         AND t.date >= {f["minus_days"]("pop.start_date", n.prejob_lookback_days)}) AS p_training,
         CASE WHEN NOT EXISTS (SELECT 1 FROM {t["exam"]} x WHERE {ex_ok} AND x.person_id = pop.person_id
             AND x.purpose = 'prejob' AND x.passed AND x.enterprise_id = pop.enterprise_id
             AND x.date >= {f["minus_days"]("pop.start_date", n.prejob_lookback_days)})
@@ -492,7 +494,10 @@ def rates_counts(
         return tuple(int(v) for v in row)
 
     if k == 1:
-        totals = count(None)
+        # a person-id range even alone: the population is then read in person order, and the
+        # look-ups into the (person, date) indexes follow it (at 200,000 persons 1.8 s instead
+        # of 3.3 s in enterprise order)
+        totals = count(None if enterprise_id is not None else person_ranges(1)[0])
     else:
         parts = in_parallel([partial(count, r) for r in person_ranges(k)])
         totals = tuple(sum(col) for col in zip(*parts, strict=True))
@@ -629,7 +634,9 @@ def grouped_counts(
     k = sql_workers() if enterprise_ids is None or len(enterprise_ids) > 50 else 1
     merged: dict[tuple[int, str], list[int]] = {}
     for rows in (
-        [fetch(None)] if k == 1 else in_parallel([partial(fetch, r) for r in person_ranges(k)])
+        [fetch(None if enterprise_ids is not None else person_ranges(1)[0])]
+        if k == 1
+        else in_parallel([partial(fetch, r) for r in person_ranges(k)])
     ):
         for row in rows:
             values = [int(v or 0) for v in row[2:]]
@@ -773,28 +780,27 @@ def write_statuses(policy: Policy, on: dt.date, now: dt.datetime) -> int:
     params["now"] = PersonStatus._meta.get_field("computed_at").get_db_prep_save(now, connection)
     k = sql_workers()
 
-    def write(part: tuple[int, int] | None) -> int:
+    def write(part: tuple[int, int], alone: bool) -> int:
         with connection.cursor() as cur, _mapped(cur):
             if connection.vendor == "postgresql":
                 cur.execute(status_sql(policy, part), params)
                 return int(cur.rowcount)
-            if part is None:
-                cur.execute(status_sql(policy), params)
-            else:
-                cur.execute("DROP TABLE IF EXISTS temp.status_part")
-                cur.execute(
-                    "CREATE TEMP TABLE status_part AS " + status_select(policy, part), params
-                )
-                with _write_lock, transaction.atomic():
-                    cur.execute(_upsert(policy, "SELECT * FROM temp.status_part WHERE true\n"))
-                    cur.execute("SELECT changes()")
-                    written = int(cur.fetchone()[0])
-                cur.execute("DROP TABLE temp.status_part")
-                return written
-            # the sqlite3 module reports -1 after WITH … INSERT
-            cur.execute("SELECT changes()")
-            return int(cur.fetchone()[0])
+            if alone:
+                cur.execute(status_sql(policy, part), params)
+                # the sqlite3 module reports -1 after WITH … INSERT
+                cur.execute("SELECT changes()")
+                return int(cur.fetchone()[0])
+            cur.execute("DROP TABLE IF EXISTS temp.status_part")
+            cur.execute("CREATE TEMP TABLE status_part AS " + status_select(policy, part), params)
+            with _write_lock, transaction.atomic():
+                cur.execute(_upsert(policy, "SELECT * FROM temp.status_part WHERE true\n"))
+                cur.execute("SELECT changes()")
+                written = int(cur.fetchone()[0])
+            cur.execute("DROP TABLE temp.status_part")
+            return written
 
+    # person-id ranges even alone: the population is read in person order, and the look-ups
+    # into the (person, date) indexes follow it
     if k == 1:
-        return write(None)
-    return sum(in_parallel([partial(write, r) for r in person_ranges(k)]))
+        return write(person_ranges(1)[0], alone=True)
+    return sum(in_parallel([partial(write, r, alone=False) for r in person_ranges(k)]))
