@@ -213,6 +213,15 @@ pop AS MATERIALIZED (
       AND NOT {away}
 ),"""
     exp_win, rev_win = n.cert_expiry_window_days, n.cert_review_window_days
+
+    def live(h: str) -> str:
+        """A live certificate of requirement r (type, issued by D, not revoked, operation)."""
+        return (
+            f"{h}.person_id = r.person_id AND {h}.cert_type = r.ctype "
+            f"AND {h}.issued_on <= %(d)s AND NOT {h}.revoked "
+            f"AND (r.ctype <> 'special_operation' OR NULLIF({h}.operation_id, '') = r.op)"
+        )
+
     covered = (
         "COALESCE(hrs.covered, 0)"
         if full
@@ -234,34 +243,32 @@ req AS MATERIALIZED (
     FROM pop WHERE high_risk AND role IN ('principal', 'deputy', 'safety_manager')
 ),
 best AS MATERIALIZED (
-    SELECT * FROM (
-        SELECT r.person_id, r.ctype, r.op AS rop, h.id, h.valid_until, h.review_due,
-               row_number() OVER (PARTITION BY r.person_id, r.ctype, r.op
-                                  ORDER BY h.valid_until DESC, h.id DESC) AS rk
-        FROM req r JOIN {t["certificate"]} h ON h.person_id = r.person_id
-             AND h.cert_type = r.ctype AND h.issued_on <= %(d)s
-             AND (r.ctype <> 'special_operation' OR NULLIF(h.operation_id, '') = r.op)
-        WHERE NOT h.revoked) b0
-    WHERE rk = 1
+    -- the live matching certificate with the latest valid_until (then the highest id), by two
+    -- aggregates over the person's certificates (no join, window or sort of all of them)
+    SELECT r.person_id, r.ctype, r.op AS rop, r.has_post, r.grace,
+           (SELECT MAX(h.id) FROM {t["certificate"]} h WHERE {live("h")}
+              AND h.valid_until = (SELECT MAX(h3.valid_until) FROM {t["certificate"]} h3
+                                   WHERE {live("h3")})) AS best_id
+    FROM req r
 ),
 due AS MATERIALIZED (
     -- the review due date in force on D: the cleared_due of the first review passed after D
     -- (a review moves the certificate's review_due on), else the certificate's own
-    SELECT b.person_id, b.ctype, b.rop, b.id, b.valid_until,
-           COALESCE((SELECT rv.cleared_due FROM {t["review"]} rv WHERE rv.certificate_id = b.id
-                     AND rv.passed_on > %(d)s ORDER BY rv.passed_on LIMIT 1), b.review_due) AS due
-    FROM best b
+    SELECT b.person_id, b.ctype, b.rop, b.has_post, b.grace, h.id, h.valid_until,
+           COALESCE((SELECT rv.cleared_due FROM {t["review"]} rv WHERE rv.certificate_id = h.id
+                     AND rv.passed_on > %(d)s ORDER BY rv.passed_on LIMIT 1), h.review_due) AS due
+    FROM best b LEFT JOIN {t["certificate"]} h ON h.id = b.best_id
 ),
 req_state AS MATERIALIZED (
-    SELECT r.person_id, r.has_post,
+    SELECT b.person_id, b.has_post,
         CASE
-            WHEN NOT EXISTS (SELECT 1 FROM {t["certificate"]} h WHERE h.person_id = r.person_id
-                             AND h.cert_type = r.ctype AND h.issued_on <= %(d)s)
-                THEN CASE WHEN r.grace = 1 THEN 'pending' ELSE 'missing' END
-            WHEN r.ctype = 'special_operation' AND NOT EXISTS (
-                    SELECT 1 FROM {t["certificate"]} h WHERE h.person_id = r.person_id
-                    AND h.cert_type = r.ctype AND h.issued_on <= %(d)s
-                    AND NULLIF(h.operation_id, '') = r.op)
+            WHEN NOT EXISTS (SELECT 1 FROM {t["certificate"]} h WHERE h.person_id = b.person_id
+                             AND h.cert_type = b.ctype AND h.issued_on <= %(d)s)
+                THEN CASE WHEN b.grace = 1 THEN 'pending' ELSE 'missing' END
+            WHEN b.ctype = 'special_operation' AND NOT EXISTS (
+                    SELECT 1 FROM {t["certificate"]} h WHERE h.person_id = b.person_id
+                    AND h.cert_type = b.ctype AND h.issued_on <= %(d)s
+                    AND NULLIF(h.operation_id, '') = b.rop)
                 THEN 'mismatch'
             WHEN b.id IS NULL THEN 'revoked'
             WHEN b.valid_until < %(d)s THEN 'expired'
@@ -278,9 +285,7 @@ req_state AS MATERIALIZED (
              AND b.valid_until <= {f["plus_days"]("%(d)s", exp_win)} THEN 1 ELSE 0 END AS soon_exp,
         CASE WHEN b.id IS NOT NULL AND b.due >= %(d)s
              AND b.due <= {f["plus_days"]("%(d)s", rev_win)} THEN 1 ELSE 0 END AS soon_rev
-    FROM req r
-    LEFT JOIN due b ON b.person_id = r.person_id AND b.ctype = r.ctype
-         AND b.rop {f["same"]} r.op
+    FROM due b
 ),
 certs AS MATERIALIZED (
     SELECT person_id,
