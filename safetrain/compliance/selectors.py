@@ -42,7 +42,7 @@ def person_compliance_get(*, viewer: User, uid: str, on: dt.date | None = None) 
             raise NotFound("未找到该人员，或不在您的管辖范围内")
         pid, columns = found
         cached = _evaluation_from_columns(columns, today) if columns else None
-        return cached if cached is not None else evaluate_person(pid, day)
+        return cached if cached is not None else _evaluate_and_keep(pid, today)
     person = (
         _person_with_status(viewer, uid) if day == today else person_get(viewer=viewer, uid=uid)
     )
@@ -52,7 +52,27 @@ def person_compliance_get(*, viewer: User, uid: str, on: dt.date | None = None) 
         cached = cached_evaluation(person, today)
         if cached is not None:
             return cached
+        return _evaluate_and_keep(person.pk, today)
     return evaluate_person(person, day)
+
+
+def _evaluate_and_keep(pid: int, today: dt.date) -> Evaluation:
+    """Today's evaluation from the records; when the person's row is today's and the set-based
+    recompute left its findings out (NULL), they are kept in it, so the next look-up is one
+    row again. Only into a row that says the same (codes, may_work, policy version): a row
+    that a change has made stale meanwhile is left to the change's refresh."""
+    from safetrain.compliance.services import stored_findings
+
+    ev = evaluate_person(pid, today)
+    PersonStatus.objects.filter(
+        person_id=pid,
+        as_of=today,
+        findings__isnull=True,
+        policy_version=ev.policy_version,
+        may_work=ev.may_work,
+        codes=ev.codes,
+    ).update(findings=stored_findings(ev))
+    return ev
 
 
 def _person_with_status(viewer: User, uid: str) -> Person | None:

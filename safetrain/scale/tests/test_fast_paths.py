@@ -61,6 +61,12 @@ def test_todays_answer_from_the_status_row_equals_the_engine(city: None) -> None
             assert as_json(cached.as_dict()) == as_json(fresh.as_dict()), person.pk
         answer = person_compliance_get(viewer=viewer, uid=str(person.uid))
         assert as_json(answer.as_dict()) == as_json(fresh.as_dict()), person.pk
+        # the findings computed on request are kept in the row: the next look-up reads it
+        kept = cached_evaluation(
+            Person.objects.select_related("compliance_status__enterprise").get(pk=person.pk),
+            TODAY,
+        )
+        assert kept is not None and as_json(kept.as_dict()) == as_json(fresh.as_dict())
         with_findings += bool(fresh.findings)
     assert with_findings > 30 and on_demand > 10
     refresh_persons(list(persons.values_list("id", flat=True)))
@@ -335,3 +341,22 @@ def test_every_record_sheet_import_refreshes_the_stored_answers(
         cached = cached_evaluation(Person.objects.get(pk=e.person_id), TODAY)
         assert cached is not None, e.person_id
         assert as_json(cached.as_dict()) == as_json(fresh)
+
+
+def test_findings_computed_on_request_are_kept_only_in_a_row_that_agrees(city: None) -> None:
+    """A row whose codes no longer say what the records say (a change not refreshed yet) gets
+    the answer from the records, but not the findings: the change's refresh rewrites it."""
+    from safetrain.compliance.selectors import person_compliance_get
+
+    viewer = make_user("city_admin")
+    row = PersonStatus.objects.filter(status="in_post").exclude(codes=[]).first()
+    assert row is not None
+    PersonStatus.objects.filter(pk=row.pk).update(findings=None, codes=["ANNUAL_HOURS_SHORT"])
+    uid = str(Person.objects.get(pk=row.person_id).uid)
+    answer = person_compliance_get(viewer=viewer, uid=uid)
+    assert answer.codes == evaluate_person(row.person_id, TODAY).codes != ["ANNUAL_HOURS_SHORT"]
+    assert PersonStatus.objects.get(pk=row.pk).findings is None
+    PersonStatus.objects.filter(pk=row.pk).update(codes=answer.codes)
+    person_compliance_get(viewer=viewer, uid=uid)
+    kept = PersonStatus.objects.get(pk=row.pk).findings
+    assert kept is not None and [f[0] for f in kept] == answer.codes
