@@ -489,7 +489,7 @@ def rates_counts(
     """(population, covered, certified, cert_required, aware, may_work) on day `on`; a
     question wider than one enterprise is split over sql_workers() connections."""
     params = _params(policy, on, region, enterprise_id)
-    k = sql_workers() if enterprise_id is None else 1
+    k = sql_workers()
 
     def count(part: tuple[int, int] | None) -> tuple[int, ...]:
         sql = rates_sql(policy, region=region, enterprise_id=enterprise_id, part=part)
@@ -498,15 +498,8 @@ def rates_counts(
             row = cur.fetchone()
         return tuple(int(v) for v in row)
 
-    if k == 1:
-        # a person-id range even alone: the population is then read in person order, and the
-        # look-ups into the (person, date) indexes follow it (at 200,000 persons 1.8 s instead
-        # of 3.3 s in enterprise order)
-        totals = count(None if enterprise_id is not None else person_ranges(1)[0])
-    else:
-        parts = in_parallel([partial(count, r) for r in person_ranges(k)])
-        totals = tuple(sum(col) for col in zip(*parts, strict=True))
-    pop, cov, cert, creq, aware, may = totals
+    parts = by_persons(count, k, spread=enterprise_id is None)
+    pop, cov, cert, creq, aware, may = (sum(col) for col in zip(*parts, strict=True))
     return pop, cov, cert, creq, aware, may
 
 
@@ -564,6 +557,21 @@ def _mapped(cur: Any) -> Iterator[None]:
         yield
     finally:
         cur.execute("PRAGMA mmap_size=0")
+
+
+def by_persons[T](
+    job: Callable[[tuple[int, int] | None], T], k: int, *, spread: bool = True
+) -> list[T]:
+    """`job` over person-id ranges: k of them in parallel (in_parallel), or one range alone when
+    k is 1 — the population is then still read in person order and the look-ups into the
+    (person, date) indexes follow it (at 200,000 persons 1.8 s instead of 3.3 s in enterprise
+    order). Not `spread` (a few enterprises): one job over all (part None)."""
+    if not spread:
+        return [job(None)]
+    ranges = person_ranges(k)
+    if k == 1:
+        return [job(ranges[0])]
+    return in_parallel([partial(job, r) for r in ranges])
 
 
 def in_parallel[T](jobs: list[Callable[[], T]]) -> list[T]:
@@ -636,13 +644,9 @@ def grouped_counts(
             cur.execute(sql, params)
             return list(cur.fetchall())
 
-    k = sql_workers() if enterprise_ids is None or len(enterprise_ids) > 50 else 1
+    spread = enterprise_ids is None or len(enterprise_ids) > 50
     merged: dict[tuple[int, str], list[int]] = {}
-    for rows in (
-        [fetch(None if enterprise_ids is not None else person_ranges(1)[0])]
-        if k == 1
-        else in_parallel([partial(fetch, r) for r in person_ranges(k)])
-    ):
+    for rows in by_persons(fetch, sql_workers(), spread=spread):
         for row in rows:
             values = [int(v or 0) for v in row[2:]]
             key = (int(row[0]), str(row[1]))
@@ -785,7 +789,9 @@ def write_statuses(policy: Policy, on: dt.date, now: dt.datetime) -> int:
     params["now"] = PersonStatus._meta.get_field("computed_at").get_db_prep_save(now, connection)
     k = sql_workers()
 
-    def write(part: tuple[int, int], alone: bool) -> int:
+    alone = k == 1  # one statement on this connection, else partitions on their own
+
+    def write(part: tuple[int, int] | None) -> int:
         with connection.cursor() as cur, _mapped(cur):
             if connection.vendor == "postgresql":
                 cur.execute(status_sql(policy, part), params)
@@ -804,8 +810,4 @@ def write_statuses(policy: Policy, on: dt.date, now: dt.datetime) -> int:
             cur.execute("DROP TABLE temp.status_part")
             return written
 
-    # person-id ranges even alone: the population is read in person order, and the look-ups
-    # into the (person, date) indexes follow it
-    if k == 1:
-        return write(person_ranges(1)[0], alone=True)
-    return sum(in_parallel([partial(write, r, alone=False) for r in person_ranges(k)]))
+    return sum(by_persons(write, k))

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from safetrain.compliance.domain import Evaluation
+from safetrain.compliance.domain import IN_POST, ON_LEAVE, Evaluation
 from safetrain.compliance.engine import evaluate_persons
-from safetrain.compliance.models import PersonStatus
+from safetrain.compliance.models import PersonStatus, TodoItem
 from safetrain.compliance.todo import TODO_CODES, todo_sync
 from safetrain.core import dates
 from safetrain.enterprises.models import Enterprise
@@ -158,34 +158,20 @@ def todo_candidates() -> list[int]:
     blocked with another set of codes or another enterprise than their open items, or with
     open items while in post and not blocked, or no longer employed. (On leave, items stay
     open as they are: todo.todo_sync.) Two queries; the rest is a comparison in Python."""
-    from safetrain.compliance.models import TodoItem
-
     open_items: dict[int, tuple[set[str], set[int | None]]] = {}
-    for pid, code, ent in TodoItem.objects.filter(cleared_on__isnull=True).values_list(
-        "person_id", "code", "enterprise_id"
-    ):
+    todos = TodoItem.objects.filter(cleared_on__isnull=True)
+    for pid, code, ent in todos.values_list("person_id", "code", "enterprise_id"):
         codes, ents = open_items.setdefault(pid, (set(), set()))
         codes.add(code)
         ents.add(ent)
-    q = connection.ops.quote_name
-    table = q(PersonStatus._meta.db_table)
-    todo = q(TodoItem._meta.db_table)
-    sql = (
-        f"SELECT s.{q('person_id')}, s.{q('status')}, s.{q('enterprise_id')}, "
-        f"s.{q('blocking_codes')} FROM {table} s "
-        f"WHERE (s.{q('status')} = 'in_post' AND NOT s.{q('may_work')}) OR s.{q('person_id')} "
-        f"IN (SELECT {q('person_id')} FROM {todo} WHERE {q('cleared_on')} IS NULL)"
-    )
-    with connection.cursor() as cur:
-        cur.execute(sql)
-        rows = cur.fetchall()
+    rows = PersonStatus.objects.filter(
+        Q(status=IN_POST, may_work=False) | Q(person_id__in=todos.values("person_id"))
+    ).values_list("person_id", "status", "enterprise_id", "blocking_codes")
     stale = []
     for pid, status, ent, blocking in rows:
-        if status == "on_leave":
+        if status == ON_LEAVE:
             continue
-        if isinstance(blocking, str):
-            blocking = json.loads(blocking)
-        wanted = set(blocking) & TODO_CODES if status == "in_post" else set()
+        wanted = set(blocking) & TODO_CODES if status == IN_POST else set()
         codes, ents = open_items.get(pid, (set(), set()))
         if wanted != codes or (wanted and ents != {ent}):
             stale.append(pid)
