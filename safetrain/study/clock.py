@@ -17,6 +17,8 @@ from threading import Lock
 
 from django.utils import timezone
 
+from safetrain.core.dates import SHANGHAI
+
 
 class TestClock:
     """A clock that stands still until advanced (thread-safe: the live server reads it)."""
@@ -24,7 +26,7 @@ class TestClock:
     __test__ = False  # not a pytest test class
 
     def __init__(self, start: dt.datetime | None = None) -> None:
-        self._now = start or timezone.now()
+        self._now = start or same_day_start()
         self._lock = Lock()
 
     def now(self) -> dt.datetime:
@@ -39,6 +41,18 @@ class TestClock:
     def set(self, when: dt.datetime) -> None:
         with self._lock:
             self._now = when
+
+
+def same_day_start(room: dt.timedelta = dt.timedelta(hours=12)) -> dt.datetime:
+    """A start for a test clock: now, or `room` earlier when less than that is left of today.
+
+    Records written from study time carry its date in Asia/Shanghai, and a record may not be
+    dated after today. A journey that moves the clock on by hours late in the evening would
+    otherwise cross midnight and date its record tomorrow. The start never lies in the future."""
+    now = timezone.now()
+    local = now.astimezone(SHANGHAI)
+    midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), SHANGHAI)
+    return now - room if midnight - local < room else now
 
 
 _installed: TestClock | None = None

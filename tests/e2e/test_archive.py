@@ -11,6 +11,7 @@ import pytest
 from safetrain.archive import chain
 from safetrain.certificates.tests.factories import make_certificate
 from safetrain.certificates.verification import verify_path
+from safetrain.core.dates import today
 from safetrain.people.tests.factories import make_employment
 from tests.e2e.conftest import screenshot
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_qr_page_names_the_log_head_on_a_phone(phone_page, live_server):
     person = make_employment(job="瓦斯检查工").person
-    cert = make_certificate(person, issued_on=dt.date.today() - dt.timedelta(days=30))
+    cert = make_certificate(person, issued_on=today() - dt.timedelta(days=30))
     seq, h = chain.head()
     assert seq >= 3  # employment, post, certificate
     phone_page.goto(f"{live_server.url}{verify_path(cert.pk)}")

@@ -10,12 +10,12 @@ import pytest
 from openpyxl import load_workbook
 
 from safetrain.certificates.tests.factories import make_certificate
+from safetrain.core.dates import today
 from safetrain.people.tests.factories import PASSWORD, make_employment, make_enterprise, make_user
 from tests.e2e import journeys
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-TODAY = dt.date.today()
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +33,7 @@ def sign_in(page, base: str, username: str) -> None:
 def test_inspector_opens_qr_link_on_a_phone(phone_page, live_server):
     ent = make_enterprise(region="140502", name="泽州测试煤业有限公司")
     person = make_employment(enterprise=ent, job="瓦斯检查工").person
-    cert = make_certificate(person, issued_on=TODAY - dt.timedelta(days=100), number="QR-5401")
+    cert = make_certificate(person, issued_on=today() - dt.timedelta(days=100), number="QR-5401")
     inspector = make_user("inspector", region="140502", username="inspector_e2e")
     sign_in(phone_page, live_server.url, inspector.username)
     phone_page.goto(f"{live_server.url}/certificates/{cert.pk}/")
@@ -56,13 +56,13 @@ def test_inspector_opens_qr_link_on_a_phone(phone_page, live_server):
 def test_enterprise_admin_filters_expired_and_exports(page, live_server, tmp_path):
     ent = make_enterprise(region="140502", name="高平测试煤业有限公司")
     ok = make_employment(enterprise=ent, job="瓦斯检查工").person
-    make_certificate(ok, issued_on=TODAY - dt.timedelta(days=30), number="OK-E2E")
+    make_certificate(ok, issued_on=today() - dt.timedelta(days=30), number="OK-E2E")
     old = make_employment(enterprise=ent, job="井下电钳工").person
     make_certificate(
         old,
         operation="5.1",
-        issued_on=TODAY - dt.timedelta(days=7 * 365),
-        review_due=TODAY - dt.timedelta(days=4 * 365),
+        issued_on=today() - dt.timedelta(days=7 * 365),
+        review_due=today() - dt.timedelta(days=4 * 365),
         number="EXP-E2E",
     )
     admin = make_user("enterprise_admin", enterprise=ent, username="ent_admin_e2e")

@@ -7,6 +7,7 @@ import datetime as dt
 
 from safetrain.certificates.models import Certificate
 from safetrain.certificates.tests.factories import make_certificate
+from safetrain.core.dates import today
 from tests.e2e.conftest import screenshot
 from tests.e2e.journeys import build_world, sign_in
 
@@ -68,7 +69,7 @@ def test_revoking_a_certificate_asks_first_without_inline_script(page, live_serv
     world = build_world()
     base = live_server.url
     person = world["worker_person"]
-    cert = make_certificate(person, issued_on=dt.date.today() - dt.timedelta(days=30))
+    cert = make_certificate(person, issued_on=today() - dt.timedelta(days=30))
     violations = csp_messages(page)
     sign_in(page, base, "county", world["password"])
     page.goto(f"{base}/certificates/{cert.pk}/")

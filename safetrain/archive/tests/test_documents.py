@@ -11,6 +11,7 @@ from django.core.cache import cache
 from safetrain.archive import chain
 from safetrain.certificates.tests.factories import make_certificate
 from safetrain.certificates.verification import verify_path
+from safetrain.core.dates import today
 from safetrain.dashboards.person_pdf import archive_pdf
 from safetrain.people.tests.factories import make_employment
 
@@ -34,7 +35,7 @@ def test_archive_pdf_carries_the_head_it_was_made_from():
 def test_certificate_verify_page_shows_the_head(client):
     cache.clear()
     person = make_employment(job="瓦斯检查工").person
-    cert = make_certificate(person, issued_on=dt.date.today() - dt.timedelta(days=10))
+    cert = make_certificate(person, issued_on=today() - dt.timedelta(days=10))
     seq, h = chain.head()
     html = client.get(verify_path(cert.pk)).content.decode()
     assert f'<span id="log-head">{seq} · {h[:12]}</span>' in html

@@ -7,6 +7,7 @@ from django.test import Client, RequestFactory
 
 from safetrain.audit.models import AuditEvent, AuditEventKind
 from safetrain.audit.services import audit_purge, audit_record, purge_cutoff, scrub
+from safetrain.core.dates import today
 from safetrain.core.errors import ValidationFailed
 from safetrain.people.services import person_id_number, token_create
 from safetrain.people.tests.factories import PASSWORD, make_person, make_user
@@ -161,7 +162,7 @@ def test_purge_command(capsys):
     old = audit_record(event="export", detail="old")
     AuditEvent.objects.filter(pk=old.pk).update(at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     recent = audit_record(event="export", detail="recent")
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = today() + dt.timedelta(days=1)
     with pytest.raises(SystemExit) as exc:
         call_command("audit", "purge", "--before", tomorrow.isoformat())
     assert exc.value.code == 1

@@ -16,6 +16,7 @@ from safetrain.certificates.services import (
     certificate_revoke,
 )
 from safetrain.certificates.tests.factories import make_certificate
+from safetrain.core.dates import today
 from safetrain.core.errors import Conflict, NotAllowed, ValidationFailed
 from safetrain.people.tests.factories import make_employment, make_enterprise, make_user
 
@@ -131,7 +132,7 @@ def test_review_outside_validity_or_in_future_is_refused(person):
         certificate_review_record(actor=None, certificate=c, passed_on=D(2020, 4, 1))
     with pytest.raises(ValidationFailed):
         certificate_review_record(
-            actor=None, certificate=c, passed_on=dt.date.today() + dt.timedelta(days=2)
+            actor=None, certificate=c, passed_on=today() + dt.timedelta(days=2)
         )
     assert CertificateReview.objects.count() == 0
 

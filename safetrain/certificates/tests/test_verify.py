@@ -18,6 +18,7 @@ from safetrain.certificates.verification import (
     verify_path,
     verify_token,
 )
+from safetrain.core.dates import today
 from safetrain.people.services import person_id_number
 from safetrain.people.tests.factories import make_employment
 
@@ -34,7 +35,7 @@ def _clear_cache():
 @pytest.fixture
 def cert():
     person = make_employment(job="瓦斯检查工").person
-    return make_certificate(person, issued_on=dt.date.today() - dt.timedelta(days=10))
+    return make_certificate(person, issued_on=today() - dt.timedelta(days=10))
 
 
 def test_good_token_shows_holder_masked_id_type_operation_state(client, cert):

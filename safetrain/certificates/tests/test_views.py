@@ -12,24 +12,24 @@ from openpyxl import load_workbook
 from safetrain.certificates.archive import archive_section
 from safetrain.certificates.models import Certificate
 from safetrain.certificates.tests.factories import make_certificate
+from safetrain.core.dates import today
 from safetrain.people.services import person_id_number
 from safetrain.people.tests.factories import make_employment, make_enterprise, make_user
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
 
 
 @pytest.fixture
 def world():
     ent = make_enterprise(region="140502", name="晋城测试煤业有限公司")
     ok = make_employment(enterprise=ent, job="瓦斯检查工").person
-    make_certificate(ok, issued_on=TODAY - dt.timedelta(days=30), number="OK-1")
+    make_certificate(ok, issued_on=today() - dt.timedelta(days=30), number="OK-1")
     expired = make_employment(enterprise=ent, job="井下电钳工").person
     make_certificate(
         expired,
         operation="5.1",
-        issued_on=TODAY - dt.timedelta(days=7 * 365),
-        review_due=TODAY - dt.timedelta(days=4 * 365),
+        issued_on=today() - dt.timedelta(days=7 * 365),
+        review_due=today() - dt.timedelta(days=4 * 365),
         number="EX-1",
     )
     admin = make_user("enterprise_admin", enterprise=ent)
@@ -49,7 +49,7 @@ def test_ledger_page_counts_filter_and_export(client, world):
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     assert ws["A1"].value == "特种作业人员及主要负责人安全管理人员持证台账"
-    assert "晋城测试煤业有限公司" in ws["A2"].value and TODAY.isoformat() in ws["A2"].value
+    assert "晋城测试煤业有限公司" in ws["A2"].value and today().isoformat() in ws["A2"].value
     assert [c.value for c in ws[3]][-1] == "状态"
     assert ws["A3"].border.top.style == "thin"
     assert [c.value for c in ws[4]][2] == world["expired"].name
@@ -95,17 +95,17 @@ def test_detail_review_renew_revoke(client, world):
     html = client.get(f"/certificates/{cert.pk}/").content.decode()
     assert "<svg" in html and "/verify/c/" in html and 'id="cert-state"' in html
     low = client.post(
-        f"/certificates/{cert.pk}/review/", {"passed_on": TODAY.isoformat(), "hours": "6"}
+        f"/certificates/{cert.pk}/review/", {"passed_on": today().isoformat(), "hours": "6"}
     )
     assert "不足 8 学时" in low.content.decode()
     ok = client.post(
-        f"/certificates/{cert.pk}/review/", {"passed_on": TODAY.isoformat(), "hours": "8"}
+        f"/certificates/{cert.pk}/review/", {"passed_on": today().isoformat(), "hours": "8"}
     )
     assert ok.status_code == 302
     cert.refresh_from_db()
     assert cert.review_due is None
     renewed = client.post(
-        f"/certificates/{cert.pk}/renew/", {"number": "OK-2", "issued_on": TODAY.isoformat()}
+        f"/certificates/{cert.pk}/renew/", {"number": "OK-2", "issued_on": today().isoformat()}
     )
     new = Certificate.objects.get(number="OK-2")
     assert renewed.status_code == 302 and new.supersedes == cert
@@ -126,8 +126,8 @@ def test_reminders_page_and_archive_section(client, world):
     soon = make_employment(enterprise=world["ent"], job="瓦斯检查工").person
     make_certificate(
         soon,
-        issued_on=TODAY - dt.timedelta(days=365),
-        review_due=TODAY + dt.timedelta(days=20),
+        issued_on=today() - dt.timedelta(days=365),
+        review_due=today() + dt.timedelta(days=20),
         number="SOON-1",
     )
     assert certificate_remind() >= 1

@@ -12,6 +12,7 @@ from safetrain.compliance.models import TodoItem
 from safetrain.compliance.services import recompute_all, refresh_persons
 from safetrain.compliance.tests import records as r
 from safetrain.compliance.todo import CLEARED_DONE, CLEARED_LEFT, needs_for, todo_sync
+from safetrain.core.dates import today
 from safetrain.people.models import Employment, Leave
 from safetrain.people.tests.factories import make_employment, make_enterprise
 
@@ -238,7 +239,7 @@ def test_the_record_service_hook_creates_todos(world, django_capture_on_commit_c
             actor=None,
             person=other,
             enterprise=world["ent"],
-            date=dt.date.today() - dt.timedelta(days=1),
+            date=today() - dt.timedelta(days=1),
             type="operation",
         )
     assert {i.kind for i in TodoItem.objects.filter(person=other, cleared_on=None)} == {

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from safetrain.core.dates import today
 from safetrain.courses.models import Assignment, Course, Enrolment, QuizAttempt
 from safetrain.courses.tests.factories import make_course
 from safetrain.people.tests.factories import make_employment, make_enterprise, make_user
@@ -73,7 +74,7 @@ def test_recommended_for_my_post_then_findings(client, worker):
         actor=None,
         person=person,
         enterprise=person.employments.get().enterprise,
-        date=dt.date.today() - dt.timedelta(days=3),
+        date=today() - dt.timedelta(days=3),
         type="operation",
     )
     html = login(client, worker).get("/courses/").content.decode()
@@ -237,7 +238,7 @@ def test_assign_page(client):
     admin = make_user("enterprise_admin", enterprise=ent)
     course = make_course()
     login(client, admin)
-    due = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    due = (today() + dt.timedelta(days=20)).isoformat()
     response = client.post(
         "/courses/assign/",
         {

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 
 import pytest
 
+from safetrain.core.dates import today
 from safetrain.people.services import token_create
 from safetrain.people.tests.factories import make_employment, make_user
 from safetrain.study.models import HeartbeatLog, LessonProgress
@@ -139,7 +139,7 @@ def test_hours_endpoint(client, tc):
     learner = make_learner(make_study_course(hours="0.5", durations=(1350,)))
     person = learner.enrolment.person
     api = Api(client, learner.user)
-    year = dt.date.today().year
+    year = today().year
     r = api.get(f"/persons/{person.uid}/hours?year={year}")
     assert r.json() == {"year": year, "hours": 0.0, "required": 20.0}  # coal mine worker
     url = f"/study/{start(api, learner.course.lessons.first())['session']}/heartbeat"
