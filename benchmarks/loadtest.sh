@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load test (docs/benchmarks.md, "Load test"): a PostgreSQL database seeded with
-# `seed city --persons $PERSONS`, the materialized compliance status, accounts and sessions,
+# `seed city --persons $PERSONS`, the materialized compliance status and the dashboards' day
+# cache (as after the nightly jobs), accounts and sessions,
 # gunicorn with $WORKERS workers on 127.0.0.1, then locust headless with $USERS users for
 # $RUNTIME or $MAX_REQUESTS requests. Prints p50/p95/p99 and errors per endpoint; drops the
 # database at the end. Needs: make venv, pip install -e '.[bench]', PostgreSQL on 127.0.0.1.
@@ -35,6 +36,8 @@ $PY -m safetrain migrate -v0
 echo "seed city --persons $PERSONS"
 /usr/bin/time -f "seed: %e s, peak %M KB" $PY -m safetrain seed city --persons "$PERSONS" --quiet
 /usr/bin/time -f "recompute: %e s, peak %M KB" $PY -m safetrain compliance recompute
+# as the nightly jobs leave it (docs/deployment.md): the dashboards' day cache is built
+/usr/bin/time -f "dashboards warm: %e s, peak %M KB" $PY -m safetrain dashboards warm
 $PY -m safetrain bench --step fixtures --sample 2000 | tail -1 > "$OUT/fixtures.json"
 
 $PY -m gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
