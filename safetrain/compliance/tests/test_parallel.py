@@ -43,23 +43,20 @@ def _rows() -> list[tuple[object, ...]]:
 def test_partitions_give_the_one_statement_answers(
     city: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    def answers(workers: str, on: dt.date) -> tuple[object, ...]:
+        monkeypatch.setenv("SAFETRAIN_SQL_WORKERS", workers)
+        assert fastrates.sql_workers() == int(workers)
+        policy = policy_on(on)
+        return (
+            fastrates.rates_counts(policy, on),
+            fastrates.rates_counts(policy, on, region="140502"),
+            fastrates.grouped_counts(policy, on),
+        )
+
     for day in ("2024-03-31", "2025-12-31", "2026-06-30"):
         on = dt.date.fromisoformat(day)
-        policy = policy_on(on)
-        monkeypatch.setenv("SAFETRAIN_SQL_WORKERS", "1")
-        assert fastrates.sql_workers() == 1
-        serial = (
-            fastrates.rates_counts(policy, on),
-            fastrates.rates_counts(policy, on, region="140502"),
-            fastrates.grouped_counts(policy, on),
-        )
-        monkeypatch.setenv("SAFETRAIN_SQL_WORKERS", "3")
-        assert fastrates.sql_workers() == 3
-        parallel = (
-            fastrates.rates_counts(policy, on),
-            fastrates.rates_counts(policy, on, region="140502"),
-            fastrates.grouped_counts(policy, on),
-        )
+        serial = answers("1", on)
+        parallel = answers("3", on)
         assert parallel == serial, day
         assert serial[0][0] > 300 and len(serial[2]) > 20
     with transaction.atomic():  # other connections would not see this transaction's rows
