@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -43,7 +44,7 @@ def _rows() -> list[tuple[object, ...]]:
 def test_partitions_give_the_one_statement_answers(
     city: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def answers(workers: str, on: dt.date) -> tuple[object, ...]:
+    def answers(workers: str, on: dt.date) -> tuple[tuple[int, ...], tuple[int, ...], list[Any]]:
         monkeypatch.setenv("SAFETRAIN_SQL_WORKERS", workers)
         assert fastrates.sql_workers() == int(workers)
         policy = policy_on(on)
