@@ -617,15 +617,6 @@ class PersonSheet(SheetHandler):
             rows_by_person[r.id_hash].append(r)
         for id_hash, person_rows in rows_by_person.items():
             known = stored.get(id_hash)
-            if known is None and len(person_rows) == 1:
-                # the common case of a bulk import, a new person with one employment: nothing
-                # to overlap, nothing stored to update (what the general path below gives)
-                r = person_rows[0]
-                effective[id_hash] = [Emp(r.code, r.start, r.end, row=r.row)]
-                plan.new_rows.append(r)
-                plan.new_persons[id_hash] = r
-                r.phone = first_row[id_hash][2]
-                continue
             db = {(e[1], e[2]): e for e in stored_emps.get(known[0], [])} if known else {}
             emps: dict[tuple[str, dt.date], Emp] = {
                 key: Emp(key[0], key[1], e[3], pk=e[0]) for key, e in db.items()
