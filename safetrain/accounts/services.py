@@ -344,16 +344,17 @@ def api_sign_out(*, request: HttpRequest) -> dict[str, Any]:
     from django.contrib.auth import logout
     from django.contrib.auth.signals import user_logged_out
 
+    from safetrain.people.services import token_digest
+
     user = request.user
     if not isinstance(user, User):  # the API's authentication let only signed-in users in
         raise NotAllowed("请先登录")
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        digest = hashlib.sha256(token.strip().encode()).hexdigest()
-        revoked = ApiToken.objects.filter(key_hash=digest, user=user, revoked=False).update(
-            revoked=True
-        )
+        revoked = ApiToken.objects.filter(
+            key_hash=token_digest(token.strip()), user=user, revoked=False
+        ).update(revoked=True)
         user_logged_out.send(sender=type(user), request=request, user=user)
         return {"signed_out": True, "tokens_revoked": revoked}
     logout(request)

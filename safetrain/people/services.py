@@ -385,19 +385,22 @@ def user_create(
     return user
 
 
+def token_digest(token: str) -> str:
+    """What is stored of a bearer token (ApiToken.key_hash): its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def token_create(*, user: User) -> str:
     """A new bearer token; only its SHA-256 is stored. The token is shown once."""
     token = "st_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user, key_hash=hashlib.sha256(token.encode()).hexdigest(), prefix=token[:8]
-    )
+    ApiToken.objects.create(user=user, key_hash=token_digest(token), prefix=token[:8])
     return token
 
 
 def token_user(token: str) -> User | None:
     """The active user of a live token: one query by the unique key_hash index, written as SQL
     because compiling the ORM query cost more than running it (every API request pays this)."""
-    digest = hashlib.sha256(token.encode()).hexdigest()
+    digest = token_digest(token)
     q = connection.ops.quote_name
     users = list(
         User.objects.raw(
